@@ -1,0 +1,5 @@
+"""``python -m rehabgraph`` runs the command line."""
+
+from rehabgraph.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,159 @@
+"""Recommendation: what rehabgraph answers. The output contract, for people and for machines."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rehabgraph.api.report import Side
+from rehabgraph.knowledge.models import Dosage
+
+__all__ = [
+    "Explanation",
+    "PathEdge",
+    "PlannedExercise",
+    "Recommendation",
+    "ResolvedSite",
+    "SourceRef",
+    "Status",
+    "ZoneRef",
+]
+
+Status = Literal["exercise", "refer", "no_match", "needs_screening"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PathEdge(_Out):
+    """One edge of the knowledge graph, in the graph's own direction."""
+
+    source: str
+    type: str
+    target: str
+
+
+class Explanation(_Out):
+    """Why one exercise is in the plan: one walk of one rule through the graph."""
+
+    rule_id: str
+    path: list[str] = Field(description="Node ids in the order the rule walked them.")
+    edges: list[PathEdge] = Field(description="The edges walked, one fewer than the nodes.")
+    sources: list[str]
+    principle: str | None = None
+    sentence: str
+
+
+class PlannedExercise(_Out):
+    exercise_id: str
+    name: str
+    summary: str
+    side: Side | None = Field(description="The leg or side to work, when the exercise is sided.")
+    steps: list[str]
+    dosage: str
+    dosage_detail: Dosage
+    stop_if: str
+    score: float
+    explanations: list[Explanation]
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ZoneRef(_Out):
+    id: str
+    name: str
+
+
+class ResolvedSite(_Out):
+    """A reported site as rehabgraph understood it."""
+
+    location: str
+    zones: list[ZoneRef]
+    side: Side | None
+    intensity: int | None
+    unmatched_words: list[str] = Field(
+        default_factory=list, description="Words of the location that named no zone."
+    )
+
+
+class SourceRef(_Out):
+    id: str
+    title: str
+    kind: str
+    url: str | None = None
+    doi: str | None = None
+    locator: str | None = None
+
+
+class Recommendation(_Out):
+    """The plan: exercises in the order to do them, each with the reasons why.
+
+    ``status`` is "exercise" when there is a plan, "no_match" when the zones reached no exercise,
+    "refer" when the person should see a clinician instead.
+    """
+
+    schema_version: Literal["1"] = "1"
+    status: Status
+    sites: list[ResolvedSite]
+    exercises: list[PlannedExercise]
+    warnings: list[str] = Field(default_factory=list)
+    notice: str
+    sources: list[SourceRef] = Field(description="Every source cited anywhere in this answer.")
+    knowledge_version: str
+
+    def explain(self) -> str:
+        """The plan in words, for the person: what to do, in order, and why."""
+        out: list[str] = []
+        where = "; ".join(_site_text(s) for s in self.sites)
+        out.append(f"Where it hurts: {where}")
+        out.append("")
+        if self.status == "no_match":
+            out.append("rehabgraph has no exercise for these places yet.")
+        for n, ex in enumerate(self.exercises, 1):
+            side = (
+                f" ({ex.side} side)"
+                if ex.side in ("left", "right")
+                else (" (both sides)" if ex.side == "both" else "")
+            )
+            out.append(f"{n}. {ex.name[0].upper()}{ex.name[1:]}{side}")
+            out.append(_wrap(ex.summary, "   ", "   "))
+            out.append("   Why:")
+            for e in ex.explanations:
+                out.append(_wrap(f"- {e.sentence} [{', '.join(e.sources)}]", "   ", "     "))
+            out.append("   How:")
+            for i, step in enumerate(ex.steps, 1):
+                out.append(_wrap(f"{i}. {step}", "   ", "      "))
+            out.append(_wrap(f"Dosage: {ex.dosage}", "   ", "     "))
+            out.append(_wrap(f"Stop if: {ex.stop_if}", "   ", "     "))
+            for w in ex.warnings:
+                out.append(_wrap(f"Take care: {w}", "   ", "     "))
+            out.append("")
+        for w in self.warnings:
+            out.append(_wrap(f"Note: {w}", "", "  "))
+        if self.sources:
+            out.append("Sources:")
+            for s in self.sources:
+                where_found = s.url or (f"doi:{s.doi}" if s.doi else s.locator or "")
+                out.append(_wrap(f"[{s.id}] {s.title}. {where_found}".rstrip(". "), "  ", "    "))
+            out.append("")
+        out.append(_wrap(self.notice, "", ""))
+        return "\n".join(out).rstrip() + "\n"
+
+
+def _site_text(site: ResolvedSite) -> str:
+    names = " and ".join(z.name for z in site.zones)
+    side = f", {site.side}" if site.side else ""
+    pain = f", pain {site.intensity}/10" if site.intensity is not None else ""
+    return f"{names}{side}{pain}"
+
+
+def _wrap(text: str, first: str, rest: str) -> str:
+    return textwrap.fill(
+        " ".join(text.split()),
+        width=88,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+    )

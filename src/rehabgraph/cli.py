@@ -1,0 +1,153 @@
+"""The command line: ``rehabgraph recommend``, ``rehabgraph zones``, ``rehabgraph knowledge check``.
+
+Bad input ends with a one-line message on stderr and exit code 2; a broken knowledge folder with
+every problem listed and exit code 1. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_KNOWLEDGE, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    from rehabgraph import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="rehabgraph",
+        description="From where it hurts to what exercise to do, and why.",
+    )
+    parser.add_argument("--version", action="version", version=f"rehabgraph {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    rec = sub.add_parser(
+        "recommend",
+        help="plan exercises for where it hurts",
+        description="Plan exercises for one or more places that hurt, with the reasons why.",
+    )
+    rec.add_argument(
+        "locations",
+        nargs="+",
+        metavar="LOCATION",
+        help='where it hurts, e.g. "pain on the outside of my right knee"',
+    )
+    rec.add_argument(
+        "--side",
+        choices=["left", "right", "both"],
+        help="the side, if the location does not say it",
+    )
+    rec.add_argument("--intensity", type=int, metavar="0-10", help="how much it hurts, 0-10")
+    rec.add_argument("--json", action="store_true", help="print the Recommendation as JSON")
+    rec.add_argument(
+        "--knowledge", metavar="PATH", help="a knowledge folder to use instead of the bundled one"
+    )
+
+    zones = sub.add_parser("zones", help="list the places rehabgraph knows and how to name them")
+    zones.add_argument("--knowledge", metavar="PATH")
+
+    know = sub.add_parser("knowledge", help="work with knowledge folders")
+    know_sub = know.add_subparsers(dest="knowledge_command", required=True, metavar="ACTION")
+    check = know_sub.add_parser("check", help="validate a knowledge folder")
+    check.add_argument("path", nargs="?", help="the folder (default: the bundled knowledge)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "recommend":
+            return _recommend(args, sys.stdout)
+        if args.command == "zones":
+            return _zones(args, sys.stdout)
+        return _check(args, sys.stdout)
+    except BrokenPipeError:  # e.g. piped into `head`
+        return EXIT_OK
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"rehabgraph: error: {message}", file=sys.stderr)
+    return code
+
+
+def _recommender(path: str | None) -> object:
+    from rehabgraph import Recommender, load_knowledge
+
+    return Recommender.default() if path is None else Recommender(load_knowledge(path))
+
+
+def _recommend(args: argparse.Namespace, out: TextIO) -> int:
+    from rehabgraph import KnowledgeError, Recommender, RehabgraphError
+
+    try:
+        recommender = _recommender(args.knowledge)
+        assert isinstance(recommender, Recommender)
+        report = {
+            "sites": [
+                {"location": loc, "side": args.side, "intensity": args.intensity}
+                for loc in args.locations
+            ]
+        }
+        rec = recommender.recommend(report)
+    except KnowledgeError as exc:
+        return _knowledge_failure(exc)
+    except RehabgraphError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    out.write(rec.model_dump_json(indent=2) + "\n" if args.json else rec.explain())
+    return EXIT_OK
+
+
+def _zones(args: argparse.Namespace, out: TextIO) -> int:
+    from rehabgraph import KnowledgeError, load_knowledge
+
+    try:
+        kb = load_knowledge(args.knowledge)
+    except KnowledgeError as exc:
+        return _knowledge_failure(exc)
+    for zone in sorted(kb.knowledge.zones.values(), key=lambda z: (z.region, z.id)):
+        sided = " (left/right)" if zone.sided else ""
+        out.write(f"{zone.id}: {zone.name}{sided}\n    say: {', '.join(zone.aliases)}\n")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, out: TextIO) -> int:
+    from rehabgraph import KnowledgeError, Recommender, load_knowledge
+    from rehabgraph.api.loading import bundled_knowledge_path
+
+    path = args.path or str(bundled_knowledge_path())
+    try:
+        kb = load_knowledge(path)
+        Recommender(kb)  # compiling the rules checks the plan order too
+    except KnowledgeError as exc:
+        return _knowledge_failure(exc)
+    k = kb.knowledge
+    out.write(
+        f"ok: {path} ({k.version}): {len(k.zones)} zones, {len(k.muscles)} muscles, "
+        f"{len(k.referrals)} referrals, {len(k.imbalances)} imbalances, "
+        f"{len(k.exercises)} exercises, {len(k.rules)} rules, {len(k.sources)} sources\n"
+    )
+    return EXIT_OK
+
+
+def _knowledge_failure(exc: Exception) -> int:
+    from rehabgraph import KnowledgeError
+
+    assert isinstance(exc, KnowledgeError)
+    print(
+        f"rehabgraph: the knowledge has {len(exc.problems)} problem"
+        f"{'s' if len(exc.problems) != 1 else ''}:",
+        file=sys.stderr,
+    )
+    for problem in exc.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return EXIT_KNOWLEDGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

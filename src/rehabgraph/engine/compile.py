@@ -1,0 +1,182 @@
+"""Compiling the rules at load time: every path every rule can walk, found once.
+
+For each zone and each exercise, the matches of the rules that start there are stored with
+their explanation already written. A query then only looks matches up, so its cost grows with
+the size of its answer, not with the size of the graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import networkx as nx
+
+from rehabgraph.errors import KnowledgeError
+from rehabgraph.graph.base import KnowledgeBase
+from rehabgraph.knowledge.models import EDGE_ATTRIBUTES, EDGE_TEXT, PathStep, Rule
+
+__all__ = ["CompiledRules", "EdgeRef", "Match", "compile_rules"]
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeRef:
+    """One edge of the graph, in the graph's own direction."""
+
+    source: str
+    type: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One walk of one rule: the nodes in walk order, the edges walked, and why it matters."""
+
+    rule: Rule
+    nodes: tuple[str, ...]
+    edges: tuple[EdgeRef, ...]
+    sentence: str
+    sources: tuple[str, ...]
+
+    @property
+    def start(self) -> str:
+        return self.nodes[0]
+
+    @property
+    def exercise(self) -> str:
+        return self.nodes[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRules:
+    from_zone: Mapping[str, tuple[Match, ...]]
+    from_exercise: Mapping[str, tuple[Match, ...]]
+    # exercise -> every exercise that must come before it (transitively)
+    must_follow: Mapping[str, frozenset[str]]
+
+
+# Typed adjacency: (edge type, reverse?) -> node -> [(neighbour, edge attributes, edge ref)]
+_Adjacency = dict[tuple[str, bool], dict[str, list[tuple[str, dict[str, Any], EdgeRef]]]]
+
+
+def _adjacency(graph: Any) -> _Adjacency:
+    adj: _Adjacency = {}
+    for u, v, etype, data in graph.edges(keys=True, data=True):
+        ref = EdgeRef(u, etype, v)
+        adj.setdefault((etype, False), {}).setdefault(u, []).append((v, data, ref))
+        adj.setdefault((etype, True), {}).setdefault(v, []).append((u, data, ref))
+    for table in adj.values():
+        for items in table.values():
+            items.sort(key=lambda item: item[0])
+    return adj
+
+
+def _passes(step: PathStep, data: Mapping[str, Any]) -> bool:
+    return all(set(data.get(attr, ())) & set(wanted) for attr, wanted in step.where.items())
+
+
+def _walk(
+    rule: Rule, start: str, adj: _Adjacency
+) -> Iterator[tuple[tuple[str, ...], tuple[EdgeRef, ...], dict[str, str]]]:
+    def step(
+        i: int, nodes: tuple[str, ...], edges: tuple[EdgeRef, ...], attrs: dict[str, str]
+    ) -> Iterator[tuple[tuple[str, ...], tuple[EdgeRef, ...], dict[str, str]]]:
+        if i == len(rule.path):
+            yield nodes, edges, attrs
+            return
+        s = rule.path[i]
+        for nbr, data, ref in adj.get((s.edge, s.reverse), {}).get(nodes[-1], ()):
+            if nbr in nodes or not _passes(s, data):
+                continue
+            more = dict(attrs)
+            attr = EDGE_ATTRIBUTES.get(s.edge)
+            if attr is not None and attr in data:
+                values = [v for v in data[attr] if not s.where or v in s.where.get(attr, [v])]
+                more.setdefault(attr, " and ".join(values))
+            text = EDGE_TEXT.get(s.edge)
+            if text is not None and data.get(text):
+                more.setdefault(text, " ".join(str(data[text]).split()).rstrip("."))
+            yield from step(i + 1, (*nodes, nbr), (*edges, ref), more)
+
+    yield from step(0, (start,), (), {})
+
+
+def _sentence(rule: Rule, nodes: tuple[str, ...], attrs: dict[str, str], graph: Any) -> str:
+    names: dict[str, str] = {}
+    for index, node in enumerate(nodes):
+        kind = graph.nodes[node]["kind"]
+        name = graph.nodes[node]["name"]
+        if index == 0 and rule.start == "exercise":
+            names["start"] = name
+            continue
+        names.setdefault(kind, name)
+    names.update(attrs)
+    text = rule.because.format_map(_Missing(names))
+    return text[0].upper() + text[1:]
+
+
+class _Missing(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _sources(rule: Rule, edges: tuple[EdgeRef, ...], graph: Any) -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    for ref in edges:
+        for sid in graph.edges[ref.source, ref.target, ref.type]["sources"]:
+            out[sid] = None
+    for sid in rule.sources:
+        out[sid] = None
+    return tuple(out)
+
+
+def compile_rules(kb: KnowledgeBase) -> CompiledRules:
+    """Walk every rule from every node it can start at; check the plan order has no cycle."""
+    graph = kb.graph
+    adj = _adjacency(graph)
+    starts = {
+        "zone": sorted(kb.knowledge.zones),
+        "exercise": sorted(kb.knowledge.exercises),
+    }
+    found: dict[str, dict[str, list[Match]]] = {"zone": {}, "exercise": {}}
+    order: Any = nx.DiGraph()
+    order.add_nodes_from(kb.knowledge.exercises)
+    for exercise in kb.knowledge.exercises.values():
+        order.add_edges_from((exercise.id, b.exercise) for b in exercise.before)
+    seen: set[tuple[str, ...]] = set()  # a path walked by several rules counts once
+    for rule in kb.knowledge.rules:
+        for start in starts[rule.start]:
+            for nodes, edges, attrs in _walk(rule, start, adj):
+                if nodes in seen:
+                    continue
+                seen.add(nodes)
+                match = Match(
+                    rule,
+                    nodes,
+                    edges,
+                    _sentence(rule, nodes, attrs, graph),
+                    _sources(rule, edges, graph),
+                )
+                found[rule.start].setdefault(start, []).append(match)
+                if rule.order == "after":
+                    order.add_edge(start, match.exercise, rule=rule.id)
+    try:
+        cycle = nx.find_cycle(order)
+    except nx.NetworkXNoCycle:
+        pass
+    else:
+        loop = " -> ".join([u for u, *_ in cycle] + [cycle[0][0]])
+        rules = sorted({order.edges[u, v].get("rule", "") for u, v, *_ in cycle} - {""})
+        raise KnowledgeError.single(
+            "rules.yaml" if rules else "exercises.yaml",
+            ", ".join(rules) or cycle[0][0],
+            f"the plan order has a cycle: {loop}",
+        )
+    must_follow = {node: frozenset(nx.ancestors(order, node)) for node in order}
+    return CompiledRules(
+        from_zone=MappingProxyType({k: tuple(v) for k, v in found["zone"].items()}),
+        from_exercise=MappingProxyType({k: tuple(v) for k, v in found["exercise"].items()}),
+        must_follow=MappingProxyType(must_follow),
+    )

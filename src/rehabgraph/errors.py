@@ -1,0 +1,82 @@
+"""One error hierarchy, so callers can catch everything rehabgraph raises with one class."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "InvalidReportError",
+    "KnowledgeError",
+    "KnowledgeProblem",
+    "RehabgraphError",
+    "UnknownExerciseError",
+    "UnknownLocationError",
+]
+
+
+class RehabgraphError(Exception):
+    """Base class of every error rehabgraph raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeProblem:
+    """One thing wrong in a knowledge folder: which file, which entry, what is wrong."""
+
+    file: str
+    entry: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.entry}: {self.problem}"
+
+
+class KnowledgeError(RehabgraphError):
+    """A knowledge folder that cannot be loaded; lists every problem found, not just the first.
+
+    ``file``, ``entry`` and ``problem`` describe the first problem; ``problems`` holds them all.
+    """
+
+    def __init__(self, problems: Sequence[KnowledgeProblem]) -> None:
+        if not problems:
+            raise ValueError("KnowledgeError needs at least one problem")
+        self.problems: tuple[KnowledgeProblem, ...] = tuple(problems)
+        first = self.problems[0]
+        self.file = first.file
+        self.entry = first.entry
+        self.problem = first.problem
+        more = len(self.problems) - 1
+        suffix = f" (and {more} more problem{'s' if more != 1 else ''})" if more else ""
+        super().__init__(f"{first}{suffix}")
+
+    @classmethod
+    def single(cls, file: str, entry: str, problem: str) -> KnowledgeError:
+        return cls([KnowledgeProblem(file, entry, problem)])
+
+
+class UnknownLocationError(RehabgraphError, ValueError):
+    """A reported location that matches no pain zone; carries the close matches it found."""
+
+    def __init__(self, location: str, suggestions: Sequence[str], reason: str = "") -> None:
+        self.location = location
+        self.suggestions: tuple[str, ...] = tuple(suggestions)
+        self.reason = reason or f"no pain zone matches {location!r}"
+        hint = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"{self.reason}{hint}")
+
+
+class UnknownExerciseError(RehabgraphError, KeyError):
+    """An exercise id that the knowledge base does not hold."""
+
+    def __init__(self, exercise_id: str, suggestions: Sequence[str]) -> None:
+        self.exercise_id = exercise_id
+        self.suggestions: tuple[str, ...] = tuple(suggestions)
+        hint = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"unknown exercise {exercise_id!r}{hint}")
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0])
+
+
+class InvalidReportError(RehabgraphError, ValueError):
+    """A pain report that does not validate (wrong types, intensity out of range, no sites)."""

@@ -1,0 +1,43 @@
+"""KnowledgeBase: the validated knowledge and its graph, read-only once built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rehabgraph.graph.build import build_graph
+from rehabgraph.knowledge.base import Knowledge
+from rehabgraph.knowledge.loader import read_knowledge
+
+__all__ = ["KnowledgeBase"]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class KnowledgeBase:
+    """A loaded knowledge folder: ``knowledge`` (the facts) and ``graph`` (a frozen networkx
+    MultiDiGraph of them). Build one with :func:`rehabgraph.load_knowledge`."""
+
+    knowledge: Knowledge
+    graph: Any
+
+    @classmethod
+    def from_folder(cls, path: Path) -> KnowledgeBase:
+        knowledge = read_knowledge(path)
+        return cls(knowledge=knowledge, graph=build_graph(knowledge))
+
+    @property
+    def version(self) -> str:
+        """``name@version`` of the knowledge, as its manifest says."""
+        return self.knowledge.version
+
+    @property
+    def path(self) -> Path:
+        return self.knowledge.path
+
+    def __repr__(self) -> str:
+        g = self.graph
+        return (
+            f"<KnowledgeBase {self.version}: {g.number_of_nodes()} nodes, "
+            f"{g.number_of_edges()} edges from {self.path}>"
+        )

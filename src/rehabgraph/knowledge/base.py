@@ -1,0 +1,45 @@
+"""The validated content of a knowledge folder, as plain immutable data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from rehabgraph.knowledge.models import (
+    Exercise,
+    Imbalance,
+    Lexicon,
+    Manifest,
+    Muscle,
+    Principle,
+    Referral,
+    Rule,
+    Scoring,
+    Source,
+    Zone,
+)
+
+__all__ = ["Knowledge"]
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    """Everything a knowledge folder says, cross-checked: every reference resolves."""
+
+    path: Path
+    manifest: Manifest
+    sources: Mapping[str, Source]
+    zones: Mapping[str, Zone]
+    muscles: Mapping[str, Muscle]
+    referrals: tuple[Referral, ...]
+    imbalances: Mapping[str, Imbalance]
+    exercises: Mapping[str, Exercise]
+    principles: Mapping[str, Principle]
+    rules: tuple[Rule, ...]
+    scoring: Scoring
+    lexicon: Lexicon
+
+    @property
+    def version(self) -> str:
+        return f"{self.manifest.name}@{self.manifest.version}"

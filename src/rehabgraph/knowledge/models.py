@@ -1,0 +1,277 @@
+"""Pydantic models of the knowledge files: the contract a clinician's YAML must meet.
+
+Every model forbids unknown fields, so a typo in a field name is an error that names the field,
+not a fact that silently goes missing.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "ID_PATTERN",
+    "Action",
+    "Before",
+    "Corrects",
+    "Dosage",
+    "EdgeType",
+    "Evidence",
+    "Exercise",
+    "Imbalance",
+    "Involvement",
+    "Lexicon",
+    "Manifest",
+    "Muscle",
+    "NodeKind",
+    "PathStep",
+    "Principle",
+    "Referral",
+    "Rule",
+    "RulesFile",
+    "Scoring",
+    "Side",
+    "Source",
+    "Target",
+    "Zone",
+]
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+NodeKind = Literal["zone", "muscle", "imbalance", "exercise"]
+Side = Literal["left", "right", "both"]
+EdgeType = Literal["refers_pain_to", "involves", "corrected_by", "targets", "comes_before"]
+How = Literal["tight", "weak", "off-balance"]
+Action = Literal["activate", "strengthen", "loosen"]
+SourceKind = Literal["guideline", "textbook", "review", "article", "clinical-pathway", "reference"]
+Evidence = Literal[
+    "guideline", "systematic-review", "consensus", "textbook", "expert-opinion", "article"
+]
+
+# Which node kinds each edge type joins, in graph direction. This is the graph's schema, not a
+# medical fact: rules are type-checked against it when the knowledge loads.
+EDGE_ENDS: dict[str, tuple[str, str]] = {
+    "refers_pain_to": ("muscle", "zone"),
+    "involves": ("imbalance", "muscle"),
+    "corrected_by": ("imbalance", "exercise"),
+    "targets": ("exercise", "muscle"),
+    "comes_before": ("exercise", "exercise"),
+}
+# The edge attribute a rule's `where` may test, per edge type.
+EDGE_ATTRIBUTES: dict[str, str] = {"involves": "how", "targets": "action"}
+# The edge attribute a rule's `because` may quote as text, per edge type.
+EDGE_TEXT: dict[str, str] = {"comes_before": "reason"}
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Cited(Model):
+    """A fact: it names the sources it comes from and how strong the evidence is."""
+
+    sources: list[Id] = Field(min_length=1)
+    evidence: Evidence | None = None
+
+
+class Source(Model):
+    id: Id
+    title: Text
+    kind: SourceKind
+    authors: list[Phrase] = Field(default_factory=list)
+    publisher: Text | None = None
+    year: int | None = Field(default=None, ge=1800, le=2100)
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    locator: Text | None = None
+
+    @model_validator(mode="after")
+    def _findable(self) -> Source:
+        if not (self.url or self.doi or self.locator):
+            raise ValueError("a source needs a url, a doi or a locator (book, chapter, ISBN)")
+        return self
+
+
+class Zone(Cited):
+    id: Id
+    name: Phrase
+    region: Phrase
+    sided: bool = False
+    aliases: list[Phrase] = Field(min_length=1)
+
+
+class Muscle(Cited):
+    id: Id
+    name: Phrase
+    group: Phrase | None = None
+    aliases: list[Phrase] = Field(default_factory=list)
+    description: Text | None = None
+
+
+class Referral(Cited):
+    muscle: Id
+    zone: Id
+    note: Text | None = None
+
+
+class Involvement(Cited):
+    muscle: Id
+    how: list[How] = Field(min_length=1)
+
+
+class Imbalance(Cited):
+    id: Id
+    name: Phrase
+    description: Text
+    involves: list[Involvement] = Field(min_length=1)
+
+
+class Dosage(Model):
+    """How much: reps, hold, how often. Every field is optional, but not all of them."""
+
+    reps_min: int | None = Field(default=None, ge=1, le=1000)
+    reps_max: int | None = Field(default=None, ge=1, le=1000)
+    hold_seconds: int | None = Field(default=None, ge=1, le=3600)
+    sets: int | None = Field(default=None, ge=1, le=100)
+    times_per_day: int | None = Field(default=None, ge=1, le=24)
+    until: Text | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Dosage:
+        if all(v is None for v in self.model_dump().values()):
+            raise ValueError("a dosage needs at least one of its fields")
+        if self.reps_min and self.reps_max and self.reps_min > self.reps_max:
+            raise ValueError(f"reps_min {self.reps_min} is above reps_max {self.reps_max}")
+        return self
+
+    def describe(self) -> str:
+        """The dosage as one line a person reads: '12-15 reps (or until ...), 3 times a day'."""
+        parts: list[str] = []
+        if self.reps_min or self.reps_max:
+            lo, hi = self.reps_min or self.reps_max, self.reps_max or self.reps_min
+            reps = f"{lo}-{hi} reps" if lo != hi else f"{lo} reps"
+            if self.until:
+                reps += f" (or until {self.until})"
+            parts.append(reps)
+        elif self.until:
+            parts.append(f"until {self.until}")
+        if self.hold_seconds:
+            parts.append(f"hold {self.hold_seconds} s")
+        if self.sets:
+            parts.append(f"{self.sets} set{'s' if self.sets != 1 else ''}")
+        if self.times_per_day:
+            n = self.times_per_day
+            parts.append({1: "once a day", 2: "twice a day"}.get(n, f"{n} times a day"))
+        text = ", ".join(parts)
+        if self.note:
+            text = f"{text}. {self.note}" if text else self.note
+        return text
+
+
+class Target(Cited):
+    muscle: Id
+    action: Action
+
+
+class Corrects(Cited):
+    imbalance: Id
+
+
+class Before(Cited):
+    """This exercise comes before ``exercise`` in a plan, for ``reason``."""
+
+    exercise: Id
+    reason: Text
+
+
+class Exercise(Cited):
+    id: Id
+    name: Phrase
+    summary: Text
+    sided: bool = False
+    steps: list[Text] = Field(min_length=1)
+    dosage: Dosage
+    stop_if: Text
+    targets: list[Target] = Field(default_factory=list)
+    corrects: list[Corrects] = Field(default_factory=list)
+    before: list[Before] = Field(default_factory=list)
+
+
+class Principle(Cited):
+    id: Id
+    statement: Text
+
+
+class PathStep(Model):
+    edge: EdgeType
+    reverse: bool = False
+    where: dict[str, list[str]] = Field(default_factory=dict)
+
+
+_PLACEHOLDERS = {"zone", "muscle", "imbalance", "exercise", "start", "how", "action", "reason"}
+
+
+class Rule(Model):
+    id: Id
+    description: Text
+    start: Literal["zone", "exercise"]
+    path: list[PathStep] = Field(min_length=1, max_length=8)
+    score: float = Field(gt=0, le=100)
+    order: Literal["after"] | None = None
+    because: Text
+    principle: Id | None = None
+    sources: list[Id] = Field(min_length=1)
+
+    @field_validator("because")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+        unknown = sorted(names - _PLACEHOLDERS)
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)}; "
+                f"use {', '.join('{' + n + '}' for n in sorted(_PLACEHOLDERS))}"
+            )
+        return re.sub(r"\s+", " ", value).strip()
+
+
+class Scoring(Model):
+    base: float = Field(default=0.5, ge=0, le=10)
+    per_intensity_point: float = Field(default=0.05, ge=0, le=10)
+    default_intensity: int = Field(default=5, ge=0, le=10)
+
+
+class RulesFile(Model):
+    scoring: Scoring = Field(default_factory=Scoring)
+    rules: list[Rule] = Field(min_length=1)
+
+
+class Lexicon(Model):
+    sides: dict[Side, list[Phrase]] = Field(default_factory=dict)
+    filler: list[Phrase] = Field(default_factory=list)
+    word_forms: dict[str, Phrase] = Field(default_factory=dict)
+
+
+class Manifest(Model):
+    name: Phrase
+    version: Phrase
+    description: Text | None = None
+    notice: Text = Field(
+        description="The notice every recommendation carries: guidance, not a "
+        "diagnosis, and when to see a clinician."
+    )

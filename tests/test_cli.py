@@ -1,0 +1,100 @@
+"""The command line, as a person would use it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests.conftest import Editor
+
+from rehabgraph.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "rehabgraph", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_recommend_prints_the_plan_and_why() -> None:
+    done = run("recommend", "pain on the outside of my right knee")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.index("1. Glute squeeze") < out.index("2. VMO step-down (right side)")
+    assert "vastus lateralis" in out and "tight lateral quad" in out
+    assert "not a diagnosis" in out
+    assert done.stderr == ""
+
+
+def test_recommend_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "outer knee", "--side", "left", "--intensity", "6", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [e["exercise_id"] for e in data["exercises"]] == ["glute-squeeze", "vmo-step-down"]
+    assert data["exercises"][1]["side"] == "left"
+    assert data["sites"][0]["intensity"] == 6
+
+
+def test_several_locations(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "lower back", "inner knee", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["sites"]) == 2
+
+
+@pytest.mark.parametrize("location", ["elbow", "asdfgh"])
+def test_unknown_location_is_one_line_and_exit_2(location: str) -> None:
+    done = run("recommend", location)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("rehabgraph: error:")
+    assert "did you mean" in lines[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_intensity_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "outer knee", "--intensity", "12"]) == 2
+    err = capsys.readouterr().err
+    assert "intensity" in err and "Traceback" not in err
+
+
+def test_knowledge_check_bundled(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["knowledge", "check"]) == 0
+    assert capsys.readouterr().out.startswith("ok: ")
+
+
+def test_knowledge_check_broken_folder(
+    edit: Editor, knowledge_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit("referrals.yaml", lambda d: d["referrals"][0].update(zone="knee-outer"))
+    assert main(["knowledge", "check", str(knowledge_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "referrals.yaml: vastus-lateralis -> knee-outer: zone: unknown zone 'knee-outer'" in err
+
+
+def test_recommend_with_broken_knowledge_exits_1(
+    edit: Editor, knowledge_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit("zones.yaml", lambda d: d["zones"][0].pop("aliases"))
+    assert main(["recommend", "outer knee", "--knowledge", str(knowledge_copy)]) == 1
+    assert "zones.yaml: knee-lateral: aliases: Field required" in capsys.readouterr().err
+
+
+def test_zones_lists_what_people_can_say(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["zones"]) == 0
+    out = capsys.readouterr().out
+    assert "knee-lateral: outer knee (left/right)" in out
+    assert "outside of the knee" in out
+
+
+def test_usage_error_exits_2() -> None:
+    done = run("recommend")
+    assert done.returncode == 2
+    assert "usage:" in done.stderr

@@ -1,0 +1,278 @@
+"""Loading knowledge: the bundled folder is valid, and every kind of breakage is named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import Editor
+
+import rehabgraph
+from rehabgraph import KnowledgeError, Recommender
+
+
+def load_error(path: Path) -> KnowledgeError:
+    with pytest.raises(KnowledgeError) as info:
+        Recommender(rehabgraph.load_knowledge(path))
+    return info.value
+
+
+def test_bundled_knowledge_holds_the_article(kb: rehabgraph.KnowledgeBase) -> None:
+    k = kb.knowledge
+    assert {"vastus-medialis", "vastus-lateralis", "gluteus-medius", "gluteus-maximus"} <= set(
+        k.muscles
+    )
+    assert {"knee-lateral", "knee-medial", "low-back"} <= set(k.zones)
+    assert {"tight-lateral-quad", "uneven-hips"} <= set(k.imbalances)
+    assert {"glute-squeeze", "vmo-step-down"} <= set(k.exercises)
+    pairs = {(r.muscle, r.zone) for r in k.referrals}
+    assert {
+        ("vastus-lateralis", "knee-lateral"),
+        ("vastus-medialis", "knee-medial"),
+        ("gluteus-medius", "low-back"),
+    } <= pairs
+    assert "strengthen-after-loosening" in k.principles
+
+
+def test_step_down_carries_the_articles_steps_dosage_and_stop_rule(
+    kb: rehabgraph.KnowledgeBase,
+) -> None:
+    ex = kb.knowledge.exercises["vmo-step-down"]
+    assert ex.steps[0].startswith("Find stairs")
+    assert ex.steps[-1] == "Assess and reassess your form."
+    assert len(ex.steps) == 8
+    assert (ex.dosage.reps_min, ex.dosage.reps_max, ex.dosage.times_per_day) == (12, 15, 3)
+    assert ex.dosage.describe() == (
+        "12-15 reps (or until you can no longer hold proper form), 3 times a day"
+    )
+    assert "pain on the knee of the working leg" in ex.stop_if
+    squeeze = kb.knowledge.exercises["glute-squeeze"]
+    assert [b.exercise for b in squeeze.before] == ["vmo-step-down"]
+
+
+def test_every_node_and_edge_names_a_known_source(kb: rehabgraph.KnowledgeBase) -> None:
+    sources = set(kb.knowledge.sources)
+    g = kb.graph
+    for _, data in g.nodes(data=True):
+        assert data["sources"] and set(data["sources"]) <= sources
+    for *_, data in g.edges(keys=True, data=True):
+        assert data["sources"] and set(data["sources"]) <= sources
+
+
+def test_graph_is_read_only(kb: rehabgraph.KnowledgeBase) -> None:
+    import networkx as nx
+
+    with pytest.raises(nx.NetworkXError):
+        kb.graph.add_node("x")
+
+
+def test_missing_folder_is_a_knowledge_error(tmp_path: Path) -> None:
+    err = load_error(tmp_path / "nope")
+    assert "is not a folder" in err.problem
+
+
+@pytest.mark.parametrize(
+    ("file", "change", "entry", "words"),
+    [
+        (
+            "referrals.yaml",
+            lambda d: d["referrals"][0].update(muscle="vastus-lateralus"),
+            "vastus-lateralus -> knee-lateral",
+            "unknown muscle 'vastus-lateralus'",
+        ),
+        (
+            "referrals.yaml",
+            lambda d: d["referrals"][0].update(zone="knee-outer"),
+            "vastus-lateralis -> knee-outer",
+            "unknown zone 'knee-outer'",
+        ),
+        (
+            "imbalances.yaml",
+            lambda d: d["imbalances"][0]["involves"][0].update(muscle="quad"),
+            "tight-lateral-quad",
+            "involves[0].muscle: unknown muscle 'quad'",
+        ),
+        (
+            "exercises.yaml",
+            lambda d: d["exercises"][1]["corrects"][0].update(imbalance="x"),
+            "vmo-step-down",
+            "corrects[0].imbalance: unknown imbalance 'x'",
+        ),
+        (
+            "exercises.yaml",
+            lambda d: d["exercises"][1]["targets"][0].update(muscle="vmo"),
+            "vmo-step-down",
+            "targets[0].muscle: unknown muscle 'vmo'",
+        ),
+        (
+            "exercises.yaml",
+            lambda d: d["exercises"][0]["before"][0].update(exercise="step-down"),
+            "glute-squeeze",
+            "before[0].exercise: unknown exercise 'step-down'",
+        ),
+        (
+            "zones.yaml",
+            lambda d: d["zones"][0].update(sources=["nice-2099"]),
+            "knee-lateral",
+            "unknown source 'nice-2099'",
+        ),
+        (
+            "rules.yaml",
+            lambda d: d["rules"][0].update(sources=["nobody"]),
+            "tight-muscle-refers-pain",
+            "unknown source 'nobody'",
+        ),
+        (
+            "rules.yaml",
+            lambda d: d["rules"][4].update(principle="nothing"),
+            "strengthen-after-loosening",
+            "unknown principle 'nothing'",
+        ),
+    ],
+)
+def test_a_broken_reference_names_file_entry_and_problem(
+    edit: Editor, knowledge_copy: Path, file: str, change: Any, entry: str, words: str
+) -> None:
+    edit(file, change)
+    err = load_error(knowledge_copy)
+    assert (err.file, err.entry) == (file, entry)
+    assert words in err.problem
+
+
+def test_duplicate_id(edit: Editor, knowledge_copy: Path) -> None:
+    edit("muscles.yaml", lambda d: d["muscles"].append(dict(d["muscles"][0])))
+    err = load_error(knowledge_copy)
+    assert (err.file, err.entry) == ("muscles.yaml", "vastus-medialis")
+    assert "duplicate id" in err.problem
+
+
+def test_id_shared_by_two_kinds_of_node(edit: Editor, knowledge_copy: Path) -> None:
+    def clash(d: Any) -> None:
+        d["muscles"][0]["id"] = "low-back"
+
+    edit("muscles.yaml", clash)
+    err = load_error(knowledge_copy)
+    assert any("already used in zones.yaml" in p.problem for p in err.problems)
+
+
+def test_wrong_field_is_named(edit: Editor, knowledge_copy: Path) -> None:
+    edit("exercises.yaml", lambda d: d["exercises"][1].update(stop_when="pain"))
+    err = load_error(knowledge_copy)
+    assert (err.file, err.entry) == ("exercises.yaml", "vmo-step-down")
+    assert "stop_when" in err.problem and "Extra inputs" in err.problem
+
+
+def test_wrong_type_is_named(edit: Editor, knowledge_copy: Path) -> None:
+    edit("exercises.yaml", lambda d: d["exercises"][1]["dosage"].update(reps_min="many"))
+    err = load_error(knowledge_copy)
+    assert err.entry == "vmo-step-down"
+    assert "dosage.reps_min" in err.problem
+
+
+def test_cycle_in_comes_before(edit: Editor, knowledge_copy: Path) -> None:
+    def loop(d: Any) -> None:
+        d["exercises"][1]["before"] = [
+            {"exercise": "glute-squeeze", "reason": "x", "sources": ["vmo-article"]}
+        ]
+
+    edit("exercises.yaml", loop)
+    err = load_error(knowledge_copy)
+    assert err.file == "exercises.yaml"
+    assert "cycle" in err.problem
+    assert "glute-squeeze" in err.problem and "vmo-step-down" in err.problem
+
+
+def test_rule_path_must_fit_the_edge_types(edit: Editor, knowledge_copy: Path) -> None:
+    edit("rules.yaml", lambda d: d["rules"][0]["path"][0].update(reverse=False))
+    err = load_error(knowledge_copy)
+    assert (err.file, err.entry) == ("rules.yaml", "tight-muscle-refers-pain")
+    assert "path[0]" in err.problem and "refers_pain_to" in err.problem
+
+
+def test_rule_must_end_at_an_exercise(edit: Editor, knowledge_copy: Path) -> None:
+    edit("rules.yaml", lambda d: d["rules"][0]["path"].pop())
+    err = load_error(knowledge_copy)
+    assert "ends at a imbalance" in err.problem or "ends at an imbalance" in err.problem
+
+
+def test_rule_with_unknown_placeholder(edit: Editor, knowledge_copy: Path) -> None:
+    edit("rules.yaml", lambda d: d["rules"][0].update(because="Because {reasons}."))
+    err = load_error(knowledge_copy)
+    assert "{reasons}" in err.problem
+
+
+def test_rule_condition_on_unknown_value(edit: Editor, knowledge_copy: Path) -> None:
+    edit("rules.yaml", lambda d: d["rules"][0]["path"][1].update(where={"how": ["tite"]}))
+    err = load_error(knowledge_copy)
+    assert "unknown value" in err.problem and "tite" in err.problem
+
+
+def test_alias_claimed_by_two_zones(edit: Editor, knowledge_copy: Path) -> None:
+    edit("zones.yaml", lambda d: d["zones"][1]["aliases"].append("outer knee"))
+    err = load_error(knowledge_copy)
+    assert (err.file, err.entry) == ("zones.yaml", "knee-medial")
+    assert "also an alias of zone 'knee-lateral'" in err.problem
+
+
+def test_every_problem_is_listed_not_just_the_first(edit: Editor, knowledge_copy: Path) -> None:
+    edit("referrals.yaml", lambda d: [r.update(muscle="ghost") for r in d["referrals"]])
+    err = load_error(knowledge_copy)
+    assert len(err.problems) == 3
+    assert "and 2 more problems" in str(err)
+
+
+def test_missing_file(knowledge_copy: Path) -> None:
+    (knowledge_copy / "rules.yaml").unlink()
+    err = load_error(knowledge_copy)
+    assert (err.file, err.problem) == ("rules.yaml", "missing")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("muscles:\n  - &m {id: a}\n  - *m\n", "anchors"),
+        ("muscles: [" * 200 + "]" * 200, "nesting"),
+        ("muscles: {{{", "invalid YAML"),
+        ("muscles: !!python/object:os.system {}\n", "invalid YAML"),
+        ("just a string\n", "exactly one top-level key"),
+        ("muscles: 3\n", "exactly one top-level key"),
+        ("\x00\x01", "invalid YAML"),
+    ],
+)
+def test_hostile_or_malformed_file(knowledge_copy: Path, text: str, words: str) -> None:
+    (knowledge_copy / "muscles.yaml").write_text(text)
+    err = load_error(knowledge_copy)
+    assert err.file == "muscles.yaml"
+    assert words in err.problem
+
+
+def test_alias_bomb_is_refused_quickly(knowledge_copy: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 30)]
+    (knowledge_copy / "sources.yaml").write_text("\n".join(lines))
+    err = load_error(knowledge_copy)
+    assert "anchors" in err.problem
+
+
+def test_huge_file_is_refused(knowledge_copy: Path) -> None:
+    (knowledge_copy / "zones.yaml").write_text("# " + "x" * (3 * 1024 * 1024))
+    err = load_error(knowledge_copy)
+    assert "above the limit" in err.problem
+
+
+def test_plan_order_cycle_through_a_rule_is_caught(edit: Editor, knowledge_copy: Path) -> None:
+    # the step-down loosens the VMO and the glute squeeze strengthens it: the loosen-then-
+    # strengthen rule would put the squeeze after the step-down, against `before`.
+    def targets(d: Any) -> None:
+        d["exercises"][1]["targets"].append(
+            {"muscle": "vastus-medialis", "action": "loosen", "sources": ["vmo-article"]}
+        )
+        d["exercises"][0]["targets"].append(
+            {"muscle": "vastus-medialis", "action": "strengthen", "sources": ["vmo-article"]}
+        )
+
+    edit("exercises.yaml", targets)
+    err = load_error(knowledge_copy)
+    assert err.file == "rules.yaml"
+    assert "cycle" in err.problem

@@ -1,0 +1,79 @@
+"""The package as a library user meets it: public names, errors, typing, import cost."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import rehabgraph
+
+
+def test_public_names_are_exported() -> None:
+    for name in rehabgraph.__all__:
+        assert getattr(rehabgraph, name) is not None
+    assert set(dir(rehabgraph)) >= set(rehabgraph.__all__)
+    with pytest.raises(AttributeError):
+        rehabgraph.no_such_name  # noqa: B018
+
+
+def test_one_error_hierarchy() -> None:
+    for name in (
+        "KnowledgeError",
+        "UnknownLocationError",
+        "InvalidReportError",
+        "UnknownExerciseError",
+    ):
+        assert issubclass(getattr(rehabgraph, name), rehabgraph.RehabgraphError)
+
+
+def test_py_typed_ships() -> None:
+    assert (Path(rehabgraph.__file__).parent / "py.typed").exists()
+
+
+def test_import_is_light() -> None:
+    code = (
+        "import sys, rehabgraph; "
+        "print(sorted(m for m in ('pydantic', 'networkx', 'yaml') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_inner_layers_do_not_import_outer_ones() -> None:
+    order = ["knowledge", "graph", "engine", "api", "cli"]
+    src = Path(rehabgraph.__file__).parent
+    for i, layer in enumerate(order):
+        files = (
+            [src / f"{layer}.py"]
+            if (src / f"{layer}.py").exists()
+            else list((src / layer).glob("*.py"))
+        )
+        assert files, layer
+        for file in files:
+            text = file.read_text()
+            for outer in order[i + 1 :]:
+                assert f"rehabgraph.{outer}" not in text, f"{file.name} imports {outer}"
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "rehabgraph",
+        "rehabgraph.api.report",
+        "rehabgraph.api.loading",
+        "rehabgraph.api.recommender",
+        "rehabgraph.engine.resolve",
+        "rehabgraph.graph.build",
+    ],
+)
+def test_docstring_examples_run(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0
+    assert result.failed == 0
