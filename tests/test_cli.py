@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import Editor
 
 from rehabgraph.cli import main
+from tests.conftest import Editor
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

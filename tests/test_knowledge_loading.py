@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import Editor
 
 import rehabgraph
 from rehabgraph import KnowledgeError, Recommender
+from tests.conftest import Editor
 
 
 def load_error(path: Path) -> KnowledgeError:
