@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 __all__ = ["main"]
 
@@ -43,6 +43,47 @@ def _parser() -> argparse.ArgumentParser:
         help="the side, if the location does not say it",
     )
     rec.add_argument("--intensity", type=int, metavar="0-10", help="how much it hurts, 0-10")
+    rec.add_argument(
+        "--symptom",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="something else you notice, in your words (repeatable), e.g. "
+        '"numbness between my legs"',
+    )
+    rec.add_argument(
+        "--condition",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="a condition you have, as an id or in your words (repeatable), e.g. "
+        '"my knee gives way"',
+    )
+    rec.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="ID=yes|no",
+        help="answer one screening question (repeatable)",
+    )
+    rec.add_argument(
+        "--answers",
+        choices=["no"],
+        help="answer every screening question not given with --answer: no",
+    )
+    rec.add_argument(
+        "--feedback",
+        action="append",
+        default=[],
+        metavar="EXERCISE:PAIN[:REPS]",
+        help="how an exercise went last time: pain 0-10 during it and reps done "
+        "with good form (repeatable), e.g. vmo-step-down:5",
+    )
+    rec.add_argument(
+        "--require-screening",
+        action="store_true",
+        help="give no plan until every screening question is answered",
+    )
     rec.add_argument("--json", action="store_true", help="print the Recommendation as JSON")
     rec.add_argument(
         "--knowledge", metavar="PATH", help="a knowledge folder to use instead of the bundled one"
@@ -76,31 +117,94 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _recommender(path: str | None) -> object:
-    from rehabgraph import Recommender, load_knowledge
-
-    return Recommender.default() if path is None else Recommender(load_knowledge(path))
-
-
 def _recommend(args: argparse.Namespace, out: TextIO) -> int:
-    from rehabgraph import KnowledgeError, Recommender, RehabgraphError
+    from rehabgraph import KnowledgeError, Recommender, RehabgraphError, load_knowledge
 
     try:
-        recommender = _recommender(args.knowledge)
-        assert isinstance(recommender, Recommender)
-        report = {
-            "sites": [
-                {"location": loc, "side": args.side, "intensity": args.intensity}
-                for loc in args.locations
-            ]
-        }
+        report = _report(args)
+    except ValueError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    try:
+        if args.knowledge is None and not args.require_screening:
+            recommender = Recommender.default()
+        else:
+            kb = load_knowledge(args.knowledge)
+            recommender = Recommender(kb, require_screening=args.require_screening)
+        if args.answers == "no":
+            _answer_all_no(recommender, report)
+        elif sys.stdin.isatty() and not args.json:
+            _ask(recommender, report, out)
         rec = recommender.recommend(report)
     except KnowledgeError as exc:
         return _knowledge_failure(exc)
     except RehabgraphError as exc:
         return _fail(str(exc), EXIT_USAGE)
+    except (EOFError, KeyboardInterrupt):
+        return _fail("stopped before the screening questions were answered", EXIT_USAGE)
     out.write(rec.model_dump_json(indent=2) + "\n" if args.json else rec.explain())
     return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> dict[str, Any]:
+    """The PainReport the arguments describe; ValueError for a malformed option."""
+    answers: dict[str, bool] = {}
+    for item in args.answer:
+        qid, _, value = item.partition("=")
+        if value.strip().lower() not in _YES_NO:
+            raise ValueError(f"--answer takes ID=yes or ID=no, not {item!r}")
+        answers[qid.strip()] = _YES_NO[value.strip().lower()]
+    feedback = []
+    for item in args.feedback:
+        parts = item.split(":")
+        if len(parts) not in (2, 3) or not all(p.strip().isdigit() for p in parts[1:]):
+            raise ValueError(f"--feedback takes EXERCISE:PAIN or EXERCISE:PAIN:REPS, not {item!r}")
+        entry: dict[str, Any] = {"exercise_id": parts[0].strip(), "pain_during": int(parts[1])}
+        if len(parts) == 3:
+            entry["reps_with_good_form"] = int(parts[2])
+        feedback.append(entry)
+    return {
+        "sites": [
+            {"location": loc, "side": args.side, "intensity": args.intensity}
+            for loc in args.locations
+        ],
+        "answers": answers,
+        "symptoms": args.symptom,
+        "conditions": args.condition,
+        "feedback": feedback,
+    }
+
+
+_YES_NO = {"yes": True, "y": True, "true": True, "no": False, "n": False, "false": False}
+
+
+def _answer_all_no(recommender: Any, report: dict[str, Any]) -> None:
+    """--answers no: every open question, and the ones each answer opens, answered no."""
+    while True:
+        open_questions = recommender.screening(report)
+        if not open_questions:
+            return
+        for q in open_questions:
+            report["answers"].setdefault(q.id, False)
+
+
+def _ask(recommender: Any, report: dict[str, Any], out: TextIO) -> None:
+    """At a terminal: ask the screening questions one by one (answers can open more)."""
+    first = True
+    while True:
+        open_questions = recommender.screening(report)
+        if not open_questions:
+            return
+        if first:
+            out.write("A few safety questions first (answer y or n):\n")
+            first = False
+        q = open_questions[0]
+        while True:
+            reply = input(f"  {q.question} [y/n] ").strip().lower()
+            if reply in _YES_NO:
+                report["answers"][q.id] = _YES_NO[reply]
+                break
+            out.write("  Please answer y or n.\n")
+        out.flush()
 
 
 def _zones(args: argparse.Namespace, out: TextIO) -> int:

@@ -11,11 +11,14 @@ from rehabgraph.api.report import Side
 from rehabgraph.knowledge.models import Dosage
 
 __all__ = [
+    "ExcludedExercise",
     "Explanation",
     "PathEdge",
     "PlannedExercise",
     "Recommendation",
+    "Referral",
     "ResolvedSite",
+    "ScreeningItem",
     "SourceRef",
     "Status",
     "ZoneRef",
@@ -58,7 +61,40 @@ class PlannedExercise(_Out):
     stop_if: str
     score: float
     explanations: list[Explanation]
+    adapted_from: str | None = Field(
+        default=None,
+        description="The exercise the rules reached, when this easier or harder version was "
+        "swapped in for it (feedback or a contraindication); the explanations show the swap.",
+    )
     warnings: list[str] = Field(default_factory=list)
+
+
+class ExcludedExercise(_Out):
+    """An exercise left out of the plan, and why."""
+
+    exercise_id: str
+    name: str
+    reason: str
+    condition: str | None = Field(description="The condition that rules it out, if one does.")
+    sources: list[str]
+    replaced_by: str | None = None
+
+
+class ScreeningItem(_Out):
+    """A screening question that applies to the reported zones and was not answered."""
+
+    id: str
+    question: str
+
+
+class Referral(_Out):
+    """See a clinician instead of exercising: how urgently, and why."""
+
+    urgency: Literal["emergency", "urgent", "routine"]
+    concern: str
+    reason: str = Field(description="What to do, in plain words.")
+    flags: list[str] = Field(description="Every red flag present, most urgent first.")
+    sources: list[str]
 
 
 class ZoneRef(_Out):
@@ -90,14 +126,19 @@ class SourceRef(_Out):
 class Recommendation(_Out):
     """The plan: exercises in the order to do them, each with the reasons why.
 
-    ``status`` is "exercise" when there is a plan, "no_match" when the zones reached no exercise,
-    "refer" when the person should see a clinician instead.
+    ``status`` is "exercise" when there is a plan, "no_match" when the zones reached no exercise
+    (or every one reached was ruled out), "refer" when a red flag means the person should see a
+    clinician instead (``referral`` says how urgently; ``exercises`` is empty), and
+    "needs_screening" when the recommender requires the ``screening`` questions answered first.
     """
 
     schema_version: Literal["1"] = "1"
     status: Status
     sites: list[ResolvedSite]
     exercises: list[PlannedExercise]
+    excluded: list[ExcludedExercise] = Field(default_factory=list)
+    screening: list[ScreeningItem] = Field(default_factory=list)
+    referral: Referral | None = None
     warnings: list[str] = Field(default_factory=list)
     notice: str
     sources: list[SourceRef] = Field(description="Every source cited anywhere in this answer.")
@@ -109,8 +150,34 @@ class Recommendation(_Out):
         where = "; ".join(_site_text(s) for s in self.sites)
         out.append(f"Where it hurts: {where}")
         out.append("")
+        if self.referral is not None:
+            r = self.referral
+            banner = f"!! SEE A CLINICIAN ({r.urgency.upper()}) !!"
+            out += ["=" * len(banner), banner, "=" * len(banner)]
+            out.append(_wrap(r.reason, "", ""))
+            out.append(_wrap(f"Why: {r.concern} [{', '.join(r.sources)}]", "", "  "))
+            out.append("No exercises are recommended until a clinician has seen you.")
+            out.append("")
+        if self.status == "needs_screening":
+            out.append("Answer these questions before starting any exercise:")
+        elif self.screening:
+            out.append("Before you start, check these screening questions (not answered yet):")
+        for q in self.screening:
+            out.append(_wrap(f"- {q.question} [{q.id}]", "  ", "    "))
+        if self.screening:
+            out.append("")
+        if self.excluded:
+            out.append("Left out for you:")
+            for x in self.excluded:
+                instead = f" Instead: {x.replaced_by}." if x.replaced_by else ""
+                out.append(
+                    _wrap(
+                        f"- {x.name}: {x.reason}.{instead} [{', '.join(x.sources)}]", "  ", "    "
+                    )
+                )
+            out.append("")
         if self.status == "no_match":
-            out.append("rehabgraph has no exercise for these places yet.")
+            out.append("rehabgraph has no exercise to recommend for this report.")
         for n, ex in enumerate(self.exercises, 1):
             side = (
                 f" ({ex.side} side)"

@@ -2,33 +2,49 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
 from rehabgraph.api.loading import load_knowledge
 from rehabgraph.api.recommendation import (
+    ExcludedExercise,
     Explanation,
     PathEdge,
     PlannedExercise,
     Recommendation,
+    Referral,
     ResolvedSite,
+    ScreeningItem,
     SourceRef,
+    Status,
     ZoneRef,
 )
 from rehabgraph.api.report import PainReport, Side
 from rehabgraph.engine import (
+    Adapter,
+    Feedback,
     LocationResolver,
     PlannedItem,
+    SafetyIndex,
+    Screening,
     SiteZones,
+    Swap,
     combine_sides,
     compile_rules,
     plan,
 )
-from rehabgraph.errors import InvalidReportError
+from rehabgraph.errors import (
+    InvalidReportError,
+    RehabgraphError,
+    UnknownExerciseError,
+    UnknownLocationError,
+)
 from rehabgraph.graph.base import KnowledgeBase
+from rehabgraph.knowledge.models import Source
 
 __all__ = ["Recommender"]
 
@@ -36,8 +52,10 @@ __all__ = ["Recommender"]
 class Recommender:
     """Turns a :class:`PainReport` into a :class:`Recommendation`.
 
-    Build it once: it compiles the knowledge's rules when it is created, and is read-only
-    afterwards, so one instance can serve many threads.
+    Build it once: it compiles the knowledge's rules, screening questions and phrase indexes
+    when it is created, and is read-only afterwards, so one instance can serve many threads.
+    With ``require_screening=True`` a report whose screening questions are not all answered
+    gets ``status == "needs_screening"`` and no exercises.
 
     >>> rec = Recommender.default().recommend(
     ...     {"sites": [{"location": "outer knee", "side": "right"}]})
@@ -45,11 +63,14 @@ class Recommender:
     ['glute-squeeze', 'vmo-step-down']
     """
 
-    __slots__ = ("_compiled", "_kb", "_resolver")
+    __slots__ = ("_adapter", "_compiled", "_kb", "_require_screening", "_resolver", "_safety")
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, *, require_screening: bool = False) -> None:
         self._kb = kb
+        self._require_screening = require_screening
         self._resolver = LocationResolver.from_knowledge(kb.knowledge)
+        self._safety = SafetyIndex.from_knowledge(kb.knowledge)
+        self._adapter = Adapter(kb.knowledge)
         self._compiled = compile_rules(kb)
 
     @classmethod
@@ -65,19 +86,105 @@ class Recommender:
     def resolver(self) -> LocationResolver:
         return self._resolver
 
+    @property
+    def require_screening(self) -> bool:
+        return self._require_screening
+
+    def screening(self, report: PainReport | Mapping[str, Any]) -> list[ScreeningItem]:
+        """The screening questions that apply to the report's zones and are still open.
+
+        Answering one can open others (the Ottawa knee questions follow "was there an injury?").
+        """
+        report = _as_report(report)
+        zones = [z for site in report.sites for z in self._resolver.resolve(site.location).zones]
+        return self._screening_items(
+            self._safety.screen(zones, report.answers, report.symptoms).unanswered
+        )
+
     def recommend(self, report: PainReport | Mapping[str, Any]) -> Recommendation:
         """The plan for ``report`` (a PainReport or a dict that validates into one).
 
-        Raises UnknownLocationError for a location that names no zone and InvalidReportError
-        for a report that does not validate.
+        A red flag (answered yes, or named in ``symptoms``) always gives ``status == "refer"``
+        and no exercises, whatever else the report holds. Otherwise raises
+        UnknownLocationError for a location that names no zone, InvalidReportError for a report
+        that does not validate, and UnknownExerciseError for feedback on an unknown exercise.
         """
         report = _as_report(report)
+        k = self._kb.knowledge
+        sites, site_zones, not_understood = self._resolve_sites(report)
+        zones = [z for sz in site_zones for z in sz.zones]
+        screen = self._safety.screen(zones, report.answers, report.symptoms)
+        if screen.present:
+            return self._refer(sites, screen, not_understood)
+        if not_understood:
+            raise not_understood[0]
+        if screen.unknown_answers:
+            raise InvalidReportError(self._unknown_answers(screen.unknown_answers))
+        conditions, unknown_conditions = self._safety.resolve_conditions(report.conditions)
+        if unknown_conditions:
+            text, close = unknown_conditions[0]
+            hint = (
+                f"; did you mean: {', '.join(close)}?"
+                if close
+                else (f"; known conditions: {', '.join(sorted(k.conditions))}")
+            )
+            raise InvalidReportError(f"unknown condition {text!r}{hint}")
+        feedback = self._feedback(report)
+
+        warnings: list[str] = []
+        screening = self._screening_items(screen.unanswered)
+        for text in screen.unrecognised_symptoms:
+            warnings.append(
+                f"rehabgraph did not recognise the symptom {text!r}; if it worries you, see a "
+                "clinician before exercising."
+            )
+        if screening:
+            warnings.append(
+                f"{len(screening)} screening question{'s' if len(screening) != 1 else ''} "
+                "not answered: check them before you start."
+            )
+        if self._require_screening and (screening or screen.unrecognised_symptoms):
+            return self._answer("needs_screening", sites, [], [], screening, None, warnings)
+
+        result = plan(
+            site_zones,
+            self._compiled,
+            k.scoring,
+            lambda e: self._adapter.adapt(e, frozenset(conditions), feedback),
+        )
+        exercises = [self._planned(item, conditions) for item in result.items]
+        excluded = self._excluded(result.swaps)
+        planned_families = {self._adapter.family(e.exercise_id) for e in exercises}
+        planned_families |= {self._adapter.family(x.exercise_id) for x in excluded}
+        for family, fb in feedback.items():
+            if family not in planned_families:
+                warnings.append(
+                    f"Feedback on {fb.exercise_id!r} was not used: it is not part of this plan."
+                )
+        if not exercises and excluded:
+            warnings.append(
+                "Every exercise these places reach was left out for you (see the list of "
+                "exercises left out); ask a physiotherapist what to do instead."
+            )
+        status: Status = "exercise" if exercises else "no_match"
+        return self._answer(status, sites, exercises, excluded, screening, None, warnings)
+
+    # --- parts of an answer ---------------------------------------------------------------
+
+    def _resolve_sites(
+        self, report: PainReport
+    ) -> tuple[list[ResolvedSite], list[SiteZones], list[RehabgraphError]]:
         knowledge = self._kb.knowledge
         sites: list[ResolvedSite] = []
         site_zones: list[SiteZones] = []
+        errors: list[RehabgraphError] = []
         for site in report.sites:
-            resolution = self._resolver.resolve(site.location)
-            side = _side(site.side, resolution.sides, site.location)
+            try:
+                resolution = self._resolver.resolve(site.location)
+                side = _side(site.side, resolution.sides, site.location)
+            except (UnknownLocationError, InvalidReportError) as exc:
+                errors.append(exc)
+                continue
             sided = any(knowledge.zones[z].sided for z in resolution.zones)
             side = side if sided else None
             sites.append(
@@ -90,28 +197,120 @@ class Recommender:
                 )
             )
             site_zones.append(SiteZones(resolution.zones, side, site.intensity))
+        return sites, site_zones, errors
 
-        items = plan(site_zones, self._compiled, knowledge.scoring)
-        exercises = [self._planned(item) for item in items]
-        warnings: list[str] = []
+    def _refer(
+        self, sites: list[ResolvedSite], screen: Screening, not_understood: list[RehabgraphError]
+    ) -> Recommendation:
+        questions = self._kb.knowledge.questions
+        flags = self._safety.most_urgent(screen.present)
+        top = questions[flags[0]]
+        sources = list(dict.fromkeys(s for q in flags for s in questions[q].sources))
+        referral = Referral(
+            urgency=top.urgency or "routine",
+            concern=top.concern or top.question,
+            reason=" ".join((top.tell or "").split()),
+            flags=flags,
+            sources=sources,
+        )
+        warnings = [f"Not understood, and not needed for this answer: {e}" for e in not_understood]
+        return self._answer("refer", sites, [], [], [], referral, warnings)
+
+    def _answer(
+        self,
+        status: Status,
+        sites: list[ResolvedSite],
+        exercises: list[PlannedExercise],
+        excluded: list[ExcludedExercise],
+        screening: list[ScreeningItem],
+        referral: Referral | None,
+        warnings: list[str],
+    ) -> Recommendation:
+        k = self._kb.knowledge
+        ids: dict[str, None] = {}
+        for ex in exercises:
+            ids.update(dict.fromkeys(k.exercises[ex.exercise_id].sources))
+            for e in ex.explanations:
+                ids.update(dict.fromkeys(e.sources))
+        for x in excluded:
+            ids.update(dict.fromkeys(x.sources))
+        if referral is not None:
+            ids.update(dict.fromkeys(referral.sources))
+        ids.update(dict.fromkeys(k.notice_sources))
         return Recommendation(
-            status="exercise" if exercises else "no_match",
+            status=status,
             sites=sites,
             exercises=exercises,
+            excluded=excluded,
+            screening=screening,
+            referral=referral,
             warnings=warnings,
-            notice=knowledge.manifest.notice,
-            sources=self._sources(exercises),
-            knowledge_version=knowledge.version,
+            notice=k.notice,
+            sources=[_source_ref(k.sources[i]) for i in ids],
+            knowledge_version=k.version,
         )
 
-    def _planned(self, item: PlannedItem) -> PlannedExercise:
-        exercise = self._kb.knowledge.exercises[item.exercise_id]
+    def _screening_items(self, ids: Iterable[str]) -> list[ScreeningItem]:
+        questions = self._kb.knowledge.questions
+        return [ScreeningItem(id=q, question=" ".join(questions[q].question.split())) for q in ids]
+
+    def _unknown_answers(self, ids: Iterable[str]) -> str:
+        known = list(self._kb.knowledge.questions)
+        parts = []
+        for answer in ids:
+            close = difflib.get_close_matches(answer, known, n=3, cutoff=0.6)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            parts.append(f"{answer!r}{hint}")
+        return f"unknown screening question id {', '.join(parts)}"
+
+    def _feedback(self, report: PainReport) -> dict[str, Feedback]:
+        exercises = self._kb.knowledge.exercises
+        out: dict[str, Feedback] = {}
+        for fb in report.feedback:
+            if fb.exercise_id not in exercises:
+                close = difflib.get_close_matches(fb.exercise_id, list(exercises), n=3)
+                raise UnknownExerciseError(fb.exercise_id, close)
+            family = self._adapter.family(fb.exercise_id)
+            if family in out:
+                raise InvalidReportError(
+                    f"two feedback entries for versions of the same exercise: "
+                    f"{out[family].exercise_id!r} and {fb.exercise_id!r}"
+                )
+            out[family] = Feedback(fb.exercise_id, fb.pain_during, fb.reps_with_good_form)
+        return out
+
+    def _excluded(self, swaps: Mapping[str, Swap]) -> list[ExcludedExercise]:
+        exercises = self._kb.knowledge.exercises
+        seen: dict[str, ExcludedExercise] = {}
+        for swap in swaps.values():
+            for x in swap.exclusions:
+                seen.setdefault(
+                    x.exercise_id,
+                    ExcludedExercise(
+                        exercise_id=x.exercise_id,
+                        name=exercises[x.exercise_id].name,
+                        reason=x.reason,
+                        condition=x.condition,
+                        sources=list(x.sources),
+                        replaced_by=x.replaced_by,
+                    ),
+                )
+        return list(seen.values())
+
+    def _planned(self, item: PlannedItem, conditions: list[str]) -> PlannedExercise:
+        k = self._kb.knowledge
+        exercise = k.exercises[item.exercise_id]
+        warnings = [
+            f"With {k.conditions[p.condition].name}: {' '.join(p.advice.split())}"
+            for p in exercise.precautions
+            if p.condition in conditions
+        ]
         return PlannedExercise(
             exercise_id=exercise.id,
             name=exercise.name,
-            summary=exercise.summary,
+            summary=" ".join(exercise.summary.split()),
             side=combine_sides(item.sides) if exercise.sided else None,
-            steps=list(exercise.steps),
+            steps=[" ".join(step.split()) for step in exercise.steps],
             dosage=exercise.dosage.describe(),
             dosage_detail=exercise.dosage,
             stop_if=" ".join(exercise.stop_if.split()),
@@ -129,20 +328,13 @@ class Recommender:
                 )
                 for m in item.matches
             ],
+            adapted_from=item.adapted_from[0] if item.adapted_from else None,
+            warnings=warnings,
         )
 
-    def _sources(self, exercises: list[PlannedExercise]) -> list[SourceRef]:
-        table = self._kb.knowledge.sources
-        ids: dict[str, None] = {}
-        for ex in exercises:
-            for sid in self._kb.knowledge.exercises[ex.exercise_id].sources:
-                ids[sid] = None
-            for e in ex.explanations:
-                ids.update(dict.fromkeys(e.sources))
-        return [
-            SourceRef(id=s.id, title=s.title, kind=s.kind, url=s.url, doi=s.doi, locator=s.locator)
-            for s in (table[i] for i in ids)
-        ]
+
+def _source_ref(s: Source) -> SourceRef:
+    return SourceRef(id=s.id, title=s.title, kind=s.kind, url=s.url, doi=s.doi, locator=s.locator)
 
 
 def _as_report(report: PainReport | Mapping[str, Any]) -> PainReport:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from rehabgraph.knowledge.models import Side
 
-__all__ = ["SCHEMA_VERSION", "PainReport", "Side", "Site"]
+__all__ = ["SCHEMA_VERSION", "ExerciseFeedback", "PainReport", "Side", "Site"]
 
 SCHEMA_VERSION = "1"
 
@@ -27,6 +27,16 @@ class Site(BaseModel):
     intensity: int | None = Field(default=None, ge=0, le=10, description="Pain 0-10.")
 
 
+class ExerciseFeedback(BaseModel):
+    """How an exercise went last time: pain during it (0-10) and reps done with good form."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    exercise_id: Annotated[str, StringConstraints(max_length=80)]
+    pain_during: int = Field(ge=0, le=10)
+    reps_with_good_form: int = Field(default=0, ge=0, le=1000)
+
+
 class PainReport(BaseModel):
     """Where it hurts.
 
@@ -39,3 +49,19 @@ class PainReport(BaseModel):
 
     schema_version: Literal["1"] = "1"
     sites: list[Site] = Field(min_length=1, max_length=50)
+    answers: dict[Annotated[str, StringConstraints(max_length=80)], bool] = Field(
+        default_factory=dict,
+        max_length=200,
+        description="Screening question id -> yes (true) or no (false).",
+    )
+    symptoms: list[Phrase] = Field(
+        default_factory=list,
+        max_length=50,
+        description="What else the person notices, in their words ('numb between my legs').",
+    )
+    conditions: list[Phrase] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Condition ids or lay phrases ('my knee gives way').",
+    )
+    feedback: list[ExerciseFeedback] = Field(default_factory=list, max_length=50)

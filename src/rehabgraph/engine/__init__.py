@@ -1,17 +1,26 @@
 """The rule engine: resolve locations, look up compiled rule matches, score and order a plan."""
 
+from rehabgraph.engine.adapt import Adapter, Exclusion, Feedback, Swap
 from rehabgraph.engine.compile import CompiledRules, EdgeRef, Match, compile_rules
-from rehabgraph.engine.plan import PlannedItem, SiteZones, combine_sides, plan
+from rehabgraph.engine.plan import Plan, PlannedItem, SiteZones, combine_sides, plan
 from rehabgraph.engine.resolve import LocationResolver, Resolution
+from rehabgraph.engine.safety import SafetyIndex, Screening
 
 __all__ = [
+    "Adapter",
     "CompiledRules",
     "EdgeRef",
+    "Exclusion",
+    "Feedback",
     "LocationResolver",
     "Match",
+    "Plan",
     "PlannedItem",
     "Resolution",
+    "SafetyIndex",
+    "Screening",
     "SiteZones",
+    "Swap",
     "combine_sides",
     "compile_rules",
     "plan",

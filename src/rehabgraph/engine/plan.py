@@ -5,16 +5,17 @@ Everything here works on the matches of the zones asked about, never on the whol
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
+from rehabgraph.engine.adapt import Swap
 from rehabgraph.engine.compile import CompiledRules, Match
 from rehabgraph.knowledge.models import Scoring, Side
 
-__all__ = ["PlannedItem", "SiteZones", "combine_sides", "plan"]
+__all__ = ["Plan", "PlannedItem", "SiteZones", "combine_sides", "plan"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,14 @@ class PlannedItem:
     score: float = 0.0
     sides: set[str] = field(default_factory=set)
     matches: list[Match] = field(default_factory=list)
+    adapted_from: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    items: list[PlannedItem]
+    # every exercise the rules reached, and where it ended up for this person
+    swaps: dict[str, Swap]
 
 
 def combine_sides(sides: set[str] | frozenset[str]) -> Side | None:
@@ -45,46 +54,75 @@ def combine_sides(sides: set[str] | frozenset[str]) -> Side | None:
     return None
 
 
+def _unchanged(exercise_id: str) -> Swap:
+    return Swap(exercise_id, (exercise_id,), (), (), ())
+
+
 def plan(
     sites: Sequence[SiteZones],
     compiled: CompiledRules,
     scoring: Scoring,
-    skip: frozenset[str] = frozenset(),
-) -> list[PlannedItem]:
-    """Score and order the exercises the sites reach; exercises in ``skip`` are never added."""
+    adapt: Callable[[str], Swap] = _unchanged,
+) -> Plan:
+    """Score and order the exercises the sites reach.
+
+    ``adapt`` says where each reached exercise ends up for this person (an easier version, a
+    harder one, or nowhere); a swapped exercise's explanations are extended along the swap, and
+    rules that start at an exercise start from where it ended up.
+    """
     items: dict[str, PlannedItem] = {}
     weight_of: dict[str, float] = {}
+    swaps: dict[str, Swap] = {}
+
+    def land(match: Match) -> Match | None:
+        swap = swaps.get(match.exercise)
+        if swap is None:
+            swap = swaps[match.exercise] = adapt(match.exercise)
+        if swap.target is None:
+            return None
+        if len(swap.chain) == 1 and not swap.sentences:
+            return match
+        return Match(
+            rule=match.rule,
+            nodes=match.nodes + swap.chain[1:],
+            edges=match.edges + swap.edges,
+            sentence=" ".join((match.sentence, *swap.sentences)),
+            sources=tuple(dict.fromkeys(match.sources + swap.sources)),
+        )
+
+    def add(match: Match, weight: float, sides: set[str], origin: str) -> bool:
+        """Add one landed match; True when it brought a new exercise into the plan."""
+        new = match.exercise not in items
+        item = items.setdefault(match.exercise, PlannedItem(match.exercise))
+        if match in item.matches:
+            return False
+        item.score += match.rule.score * weight
+        item.sides |= sides
+        item.matches.append(match)
+        if origin != match.exercise and origin not in item.adapted_from:
+            item.adapted_from.append(origin)
+        weight_of[match.exercise] = max(weight_of.get(match.exercise, 0.0), weight)
+        return new
+
     for site in sites:
         intensity = scoring.default_intensity if site.intensity is None else site.intensity
         weight = scoring.base + scoring.per_intensity_point * intensity
+        sides: set[str] = {site.side} if site.side else set()
         for zone in site.zones:
             for match in compiled.from_zone.get(zone, ()):
-                if match.exercise in skip:
-                    continue
-                item = items.setdefault(match.exercise, PlannedItem(match.exercise))
-                item.score += match.rule.score * weight
-                if site.side:
-                    item.sides.add(site.side)
-                if match not in item.matches:
-                    item.matches.append(match)
-                weight_of[match.exercise] = max(weight_of.get(match.exercise, 0.0), weight)
+                landed = land(match)
+                if landed is not None:
+                    add(landed, weight, sides, match.exercise)
 
     queue = sorted(items)
     while queue:  # rules that start at an exercise already in the plan
         start = queue.pop(0)
         for match in compiled.from_exercise.get(start, ()):
-            if match.exercise in skip:
-                continue
-            new = match.exercise not in items
-            item = items.setdefault(match.exercise, PlannedItem(match.exercise))
-            if match in item.matches:
-                continue
-            item.score += match.rule.score * weight_of[start]
-            item.sides |= items[start].sides
-            item.matches.append(match)
-            weight_of[match.exercise] = max(weight_of.get(match.exercise, 0.0), weight_of[start])
-            if new:
-                queue.append(match.exercise)
+            landed = land(match)
+            if landed is not None and add(
+                landed, weight_of[start], set(items[start].sides), match.exercise
+            ):
+                queue.append(landed.exercise)
 
     for item in items.values():
         item.score = round(item.score, 3)
@@ -97,4 +135,4 @@ def plan(
             if before in items
         )
     ranked = nx.lexicographical_topological_sort(order, key=lambda e: (-items[e].score, e))
-    return [items[e] for e in ranked]
+    return Plan([items[e] for e in ranked], swaps)

@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rehabgraph.engine.phrases import PhraseIndex
 from rehabgraph.errors import UnknownLocationError
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.text import PhraseNormalizer
@@ -30,8 +31,7 @@ class Resolution:
 @dataclass(frozen=True, slots=True)
 class LocationResolver:
     normalizer: PhraseNormalizer
-    # first token of an alias key -> [(key, zone id)], longest keys first
-    by_first_token: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]
+    aliases: PhraseIndex
     # region key -> zone ids in that region
     regions: Mapping[tuple[str, ...], tuple[str, ...]]
     # what a suggestion may be: display text -> zone id
@@ -51,14 +51,9 @@ class LocationResolver:
                     keys.setdefault(key, zone.id)
                     suggestions.setdefault(text.lower(), zone.id)
             regions.setdefault(normalizer.key(zone.region), []).append(zone.id)
-        first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for key, zone_id in keys.items():
-            first.setdefault(key[0], []).append((key, zone_id))
         return cls(
             normalizer=normalizer,
-            by_first_token={
-                t: tuple(sorted(v, key=lambda kv: (-len(kv[0]), kv[0]))) for t, v in first.items()
-            },
+            aliases=PhraseIndex.build(keys.items()),
             regions={k: tuple(v) for k, v in regions.items() if k},
             suggestions=suggestions,
             zone_names={z.id: z.name for z in knowledge.zones.values()},
@@ -74,19 +69,8 @@ class LocationResolver:
         """
         rest, sides = self.normalizer.split_sides(self.normalizer.fold(location))
         words = self.normalizer.content(rest)
-        zones: list[str] = []
-        unmatched: list[str] = []
-        i = 0
-        while i < len(words):
-            for key, zone_id in self.by_first_token.get(words[i], ()):
-                if words[i : i + len(key)] == key:
-                    if zone_id not in zones:
-                        zones.append(zone_id)
-                    i += len(key)
-                    break
-            else:
-                unmatched.append(words[i])
-                i += 1
+        found, unmatched = self.aliases.scan(words)
+        zones = list(dict.fromkeys(zone_id for ids in found for zone_id in ids))
         if zones:
             return Resolution(tuple(zones), sides, tuple(unmatched))
         raise self._unknown(location, words)

@@ -12,7 +12,7 @@ from rehabgraph.knowledge.models import EDGE_ENDS
 
 __all__ = ["EDGE_TYPES", "NODE_KINDS", "build_graph"]
 
-NODE_KINDS = ("zone", "muscle", "imbalance", "exercise")
+NODE_KINDS = ("zone", "muscle", "imbalance", "exercise", "condition")
 EDGE_TYPES = tuple(EDGE_ENDS)
 
 
@@ -21,7 +21,7 @@ def build_graph(knowledge: Knowledge) -> Any:
 
     Node attributes: ``kind``, ``name``, ``sources``, ``evidence``.
     Edge attributes: ``type``, ``sources``, ``evidence`` and, where the fact has one, ``how``
-    (involves), ``action`` (targets) or ``reason`` (comes_before).
+    (involves), ``action`` (targets) or ``reason`` (comes_before, contraindicates).
 
     >>> from rehabgraph import load_knowledge
     >>> g = load_knowledge().graph
@@ -34,6 +34,7 @@ def build_graph(knowledge: Knowledge) -> Any:
         ("muscle", knowledge.muscles),
         ("imbalance", knowledge.imbalances),
         ("exercise", knowledge.exercises),
+        ("condition", knowledge.conditions),
     ):
         for node_id, item in table.items():
             graph.add_node(
@@ -65,4 +66,19 @@ def build_graph(knowledge: Knowledge) -> Any:
             edge(c.imbalance, exercise.id, "corrected_by", c.sources, c.evidence)
         for b in exercise.before:
             edge(exercise.id, b.exercise, "comes_before", b.sources, b.evidence, reason=b.reason)
+        if exercise.regression is not None:
+            v = exercise.regression
+            edge(exercise.id, v.exercise, "regresses_to", v.sources, v.evidence)
+        if exercise.progression is not None:
+            v = exercise.progression
+            edge(exercise.id, v.exercise, "progresses_to", v.sources, v.evidence)
+        for ci in exercise.contraindications:
+            edge(
+                ci.condition,
+                exercise.id,
+                "contraindicates",
+                ci.sources,
+                ci.evidence,
+                reason=ci.reason,
+            )
     return nx.freeze(graph)

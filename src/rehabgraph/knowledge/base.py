@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rehabgraph.knowledge.models import (
+    Adaptation,
+    Condition,
     Exercise,
     Imbalance,
     Lexicon,
@@ -16,6 +18,7 @@ from rehabgraph.knowledge.models import (
     Referral,
     Rule,
     Scoring,
+    ScreeningQuestion,
     Source,
     Zone,
 )
@@ -39,6 +42,11 @@ class Knowledge:
     rules: tuple[Rule, ...]
     scoring: Scoring
     lexicon: Lexicon
+    questions: Mapping[str, ScreeningQuestion]
+    conditions: Mapping[str, Condition]
+    adaptation: Adaptation
+    notice: str
+    notice_sources: tuple[str, ...]
 
     @property
     def version(self) -> str:

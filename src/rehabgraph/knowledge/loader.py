@@ -6,6 +6,7 @@ each names the file, the entry and what is wrong.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -20,6 +21,7 @@ from rehabgraph.knowledge.models import (
     EDGE_ATTRIBUTES,
     EDGE_ENDS,
     Action,
+    Condition,
     Exercise,
     Imbalance,
     Lexicon,
@@ -29,7 +31,9 @@ from rehabgraph.knowledge.models import (
     Referral,
     Rule,
     RulesFile,
+    SafetyFile,
     Scoring,
+    ScreeningQuestion,
     Source,
     Zone,
 )
@@ -50,7 +54,8 @@ KNOWLEDGE_FILES: dict[str, str] = {
     "exercises.yaml": "exercises",
     "principles.yaml": "principles",
 }
-SINGLE_FILES = ("manifest.yaml", "rules.yaml", "lexicon.yaml")
+SINGLE_FILES = ("manifest.yaml", "rules.yaml", "lexicon.yaml", "safety.yaml")
+_ADAPTATION_PLACEHOLDERS = {"from", "to", "pain", "reps", "condition"}
 
 _ALLOWED_VALUES: dict[str, frozenset[str]] = {
     "how": frozenset({"tight", "weak", "off-balance"}),
@@ -148,6 +153,7 @@ def read_knowledge(path: Path) -> Knowledge:
     manifest = _single(folder, "manifest.yaml", Manifest, problems)
     rules_file = _single(folder, "rules.yaml", RulesFile, problems)
     lexicon = _single(folder, "lexicon.yaml", Lexicon, problems)
+    safety = _safety(folder, problems)
     lists: dict[str, list[tuple[str, Any]]] = {}
     models: dict[str, type[BaseModel]] = {
         "sources.yaml": Source,
@@ -238,12 +244,20 @@ def read_knowledge(path: Path) -> Knowledge:
     for rule in rules:
         _check_rule(rule, sources, principles, problems)
     _check_order_acyclic(exercises, problems)
+    conditions: dict[str, Condition] = {}
+    questions: dict[str, ScreeningQuestion] = {}
+    if safety is not None:
+        conditions = _index("safety.yaml", [(c.id, c) for c in safety.conditions], problems)
+        questions = _index("safety.yaml", [(q.id, q) for q in safety.questions], problems)
+        _check_safety(safety, questions, zones, sources, problems)
+    _check_exercise_safety(exercises, conditions, sources, problems)
+    _check_variants(exercises, sources, problems)
     if lexicon is not None:
         _check_aliases(zones, PhraseNormalizer.from_lexicon(lexicon), problems)
     problems.raise_if_any()
 
-    if manifest is None or rules_file is None or lexicon is None:  # pragma: no cover
-        raise AssertionError("problems were recorded for these files")
+    if manifest is None or rules_file is None or lexicon is None or safety is None:
+        raise AssertionError("problems were recorded for these files")  # pragma: no cover
     frozen = MappingProxyType
     return Knowledge(
         path=folder.resolve(),
@@ -258,7 +272,154 @@ def read_knowledge(path: Path) -> Knowledge:
         rules=tuple(rules),
         scoring=rules_file.scoring if rules_file else Scoring(),
         lexicon=lexicon,
+        questions=frozen(questions),
+        conditions=frozen(conditions),
+        adaptation=safety.adaptation,
+        notice=" ".join(safety.notice.split()),
+        notice_sources=tuple(safety.notice_sources),
     )
+
+
+def _safety(folder: Path, problems: _Problems) -> SafetyFile | None:
+    """safety.yaml validates question by question, so each problem names its question."""
+    file = "safety.yaml"
+    if not (folder / file).exists():
+        problems.add(file, "(file)", "missing")
+        return None
+    raw = read_yaml(folder / file, file)
+    if not isinstance(raw, dict):
+        problems.add(
+            file, "(file)", "expected a mapping with notice, questions, conditions, adaptation"
+        )
+        return None
+    ok = True
+    for key in ("questions", "conditions"):
+        items = raw.get(key, [])
+        if not isinstance(items, list):
+            problems.add(file, key, "expected a list")
+            ok = False
+            continue
+        model: type[BaseModel] = ScreeningQuestion if key == "questions" else Condition
+        for index, item in enumerate(items):
+            if _validate(model, item, file, _entry_name(item, index), problems) is None:
+                ok = False
+    if not ok:
+        return None
+    return _validate(SafetyFile, raw, file, "(file)", problems)
+
+
+def _check_safety(
+    safety: SafetyFile,
+    questions: Mapping[str, ScreeningQuestion],
+    zones: Mapping[str, Zone],
+    sources: Mapping[str, Source],
+    problems: _Problems,
+) -> None:
+    file = "safety.yaml"
+
+    def cite(entry: str, ids: Iterable[str], field: str = "sources") -> None:
+        for sid in ids:
+            if sid not in sources:
+                problems.add(file, entry, f"{field}: unknown source {sid!r}{_close(sid, sources)}")
+
+    cite("notice", safety.notice_sources, "notice_sources")
+    cite("adaptation", safety.adaptation.sources)
+    for field in ("regressed", "progressed", "contraindicated", "no_easier_version", "kept"):
+        text = getattr(safety.adaptation, field)
+        names = {n for _, n, _, _ in string.Formatter().parse(text) if n is not None}
+        for bad in sorted(names - _ADAPTATION_PLACEHOLDERS):
+            problems.add(file, "adaptation", f"{field}: unknown placeholder {{{bad}}}")
+    for condition in safety.conditions:
+        cite(condition.id, condition.sources)
+    for q in safety.questions:
+        cite(q.id, q.sources)
+        for zone in q.zones:
+            if zone != "all" and zone not in zones:
+                problems.add(file, q.id, f"zones: unknown zone {zone!r}{_close(zone, zones)}")
+        for gate in q.only_if:
+            if gate == q.id:
+                problems.add(file, q.id, "only_if: a question cannot depend on itself")
+            elif gate not in questions:
+                problems.add(
+                    file, q.id, f"only_if: unknown question {gate!r}{_close(gate, questions)}"
+                )
+
+
+def _check_exercise_safety(
+    exercises: Mapping[str, Exercise],
+    conditions: Mapping[str, Condition],
+    sources: Mapping[str, Source],
+    problems: _Problems,
+) -> None:
+    file = "exercises.yaml"
+    for ex in exercises.values():
+        entries = [
+            ("contraindications", i, c.condition, c.sources)
+            for i, c in enumerate(ex.contraindications)
+        ] + [("precautions", i, p.condition, p.sources) for i, p in enumerate(ex.precautions)]
+        for field, i, condition, cited in entries:
+            if condition not in conditions:
+                problems.add(
+                    file,
+                    ex.id,
+                    f"{field}[{i}].condition: unknown condition "
+                    f"{condition!r}{_close(condition, conditions)}",
+                )
+            for sid in cited:
+                if sid not in sources:
+                    problems.add(file, ex.id, f"{field}[{i}].sources: unknown source {sid!r}")
+
+
+def _check_variants(
+    exercises: Mapping[str, Exercise], sources: Mapping[str, Source], problems: _Problems
+) -> None:
+    """Regressions and progressions exist, stay in the family, agree, and form no loop."""
+    file = "exercises.yaml"
+    easier: nx.DiGraph = nx.DiGraph()
+    for ex in exercises.values():
+        for field, variant in (("regression", ex.regression), ("progression", ex.progression)):
+            if variant is None:
+                continue
+            for sid in variant.sources:
+                if sid not in sources:
+                    problems.add(file, ex.id, f"{field}.sources: unknown source {sid!r}")
+            other = exercises.get(variant.exercise)
+            if other is None:
+                problems.add(
+                    file,
+                    ex.id,
+                    f"{field}.exercise: unknown exercise "
+                    f"{variant.exercise!r}{_close(variant.exercise, exercises)}",
+                )
+                continue
+            if other.id == ex.id:
+                problems.add(file, ex.id, f"{field}: an exercise cannot be its own {field}")
+                continue
+            if other.family_id != ex.family_id:
+                problems.add(
+                    file,
+                    ex.id,
+                    f"{field}: {other.id!r} is in family {other.family_id!r}, not {ex.family_id!r}",
+                )
+            back = other.progression if field == "regression" else other.regression
+            if back is not None and back.exercise != ex.id:
+                inverse = "progression" if field == "regression" else "regression"
+                problems.add(
+                    file,
+                    ex.id,
+                    f"{field}: {other.id!r} names {back.exercise!r} as its "
+                    f"{inverse}, not {ex.id!r}",
+                )
+            if field == "regression":
+                easier.add_edge(ex.id, other.id)
+            else:
+                easier.add_edge(other.id, ex.id)
+    try:
+        cycle = nx.find_cycle(easier)
+    except nx.NetworkXNoCycle:
+        return
+    loop = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
+    problems.add(file, cycle[0][0], f"regressions and progressions form a loop: {loop}")
 
 
 def _close(value: str, table: Mapping[str, Any]) -> str:

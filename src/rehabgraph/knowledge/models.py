@@ -21,8 +21,12 @@ from pydantic import (
 
 __all__ = [
     "ID_PATTERN",
+    "URGENCY_ORDER",
     "Action",
+    "Adaptation",
     "Before",
+    "Condition",
+    "Contraindication",
     "Corrects",
     "Dosage",
     "EdgeType",
@@ -35,14 +39,19 @@ __all__ = [
     "Muscle",
     "NodeKind",
     "PathStep",
+    "Precaution",
     "Principle",
     "Referral",
     "Rule",
     "RulesFile",
+    "SafetyFile",
     "Scoring",
+    "ScreeningQuestion",
     "Side",
     "Source",
     "Target",
+    "Urgency",
+    "Variant",
     "Zone",
 ]
 
@@ -52,9 +61,21 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
-NodeKind = Literal["zone", "muscle", "imbalance", "exercise"]
+NodeKind = Literal["zone", "muscle", "imbalance", "exercise", "condition"]
 Side = Literal["left", "right", "both"]
-EdgeType = Literal["refers_pain_to", "involves", "corrected_by", "targets", "comes_before"]
+EdgeType = Literal[
+    "refers_pain_to",
+    "involves",
+    "corrected_by",
+    "targets",
+    "comes_before",
+    "regresses_to",
+    "progresses_to",
+    "contraindicates",
+]
+Urgency = Literal["emergency", "urgent", "routine"]
+# Most urgent first: a referral names the most urgent red flag present.
+URGENCY_ORDER: tuple[str, ...] = ("emergency", "urgent", "routine")
 How = Literal["tight", "weak", "off-balance"]
 Action = Literal["activate", "strengthen", "loosen"]
 SourceKind = Literal["guideline", "textbook", "review", "article", "clinical-pathway", "reference"]
@@ -70,6 +91,9 @@ EDGE_ENDS: dict[str, tuple[str, str]] = {
     "corrected_by": ("imbalance", "exercise"),
     "targets": ("exercise", "muscle"),
     "comes_before": ("exercise", "exercise"),
+    "regresses_to": ("exercise", "exercise"),
+    "progresses_to": ("exercise", "exercise"),
+    "contraindicates": ("condition", "exercise"),
 }
 # The edge attribute a rule's `where` may test, per edge type.
 EDGE_ATTRIBUTES: dict[str, str] = {"involves": "how", "targets": "action"}
@@ -199,6 +223,26 @@ class Before(Cited):
     reason: Text
 
 
+class Variant(Cited):
+    """An easier (regression) or harder (progression) version of an exercise."""
+
+    exercise: Id
+
+
+class Contraindication(Cited):
+    """Never recommend the exercise to a person with ``condition``; ``reason`` says why."""
+
+    condition: Id
+    reason: Text
+
+
+class Precaution(Cited):
+    """Keep the exercise for a person with ``condition``, with ``advice`` on how to do it safely."""
+
+    condition: Id
+    advice: Text
+
+
 class Exercise(Cited):
     id: Id
     name: Phrase
@@ -210,6 +254,19 @@ class Exercise(Cited):
     targets: list[Target] = Field(default_factory=list)
     corrects: list[Corrects] = Field(default_factory=list)
     before: list[Before] = Field(default_factory=list)
+    family: Id | None = Field(
+        default=None,
+        description="Exercises that are versions of one another share a family (default: the "
+        "exercise's own id). Regressions and progressions must stay in the family.",
+    )
+    regression: Variant | None = None
+    progression: Variant | None = None
+    contraindications: list[Contraindication] = Field(default_factory=list)
+    precautions: list[Precaution] = Field(default_factory=list)
+
+    @property
+    def family_id(self) -> str:
+        return self.family or self.id
 
 
 class Principle(Cited):
@@ -264,14 +321,65 @@ class RulesFile(Model):
 class Lexicon(Model):
     sides: dict[Side, list[Phrase]] = Field(default_factory=dict)
     filler: list[Phrase] = Field(default_factory=list)
+    glue: list[Phrase] = Field(
+        default_factory=list,
+        description="Words dropped from symptoms and conditions before matching (a, the, my).",
+    )
     word_forms: dict[str, Phrase] = Field(default_factory=dict)
+
+
+class ScreeningQuestion(Cited):
+    """A screening question; answered yes (or named in a person's symptoms) it is a red flag.
+
+    A question with no ``urgency`` is a gate: it raises no flag itself, but the questions whose
+    ``only_if`` names it are asked only when it is answered yes.
+    """
+
+    id: Id
+    question: Text
+    phrases: list[Phrase] = Field(default_factory=list)
+    zones: list[Id] = Field(min_length=1, description="Zone ids, or [all].")
+    urgency: Urgency | None = None
+    only_if: dict[Id, bool] = Field(default_factory=dict)
+    concern: Phrase | None = None
+    tell: Text | None = None
+
+    @model_validator(mode="after")
+    def _flag_has_words(self) -> ScreeningQuestion:
+        if self.urgency is not None and not (self.concern and self.tell):
+            raise ValueError("a red flag (a question with an urgency) needs `concern` and `tell`")
+        return self
+
+
+class Condition(Cited):
+    """Something a person has (a knee that gives way) that an exercise may not suit."""
+
+    id: Id
+    name: Phrase
+    phrases: list[Phrase] = Field(default_factory=list)
+
+
+class Adaptation(Cited):
+    """How feedback changes an exercise: the article's stop rule, as numbers and sentences."""
+
+    regress_when_pain_above: int = Field(ge=0, le=10)
+    progress_when_pain_at_most: int = Field(ge=0, le=10)
+    regressed: Text
+    progressed: Text
+    contraindicated: Text
+    no_easier_version: Text
+    kept: Text
+
+
+class SafetyFile(Model):
+    notice: Text
+    notice_sources: list[Id] = Field(min_length=1)
+    questions: list[ScreeningQuestion] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)
+    adaptation: Adaptation
 
 
 class Manifest(Model):
     name: Phrase
     version: Phrase
     description: Text | None = None
-    notice: Text = Field(
-        description="The notice every recommendation carries: guidance, not a "
-        "diagnosis, and when to see a clinician."
-    )

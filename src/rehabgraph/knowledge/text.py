@@ -29,6 +29,7 @@ class PhraseNormalizer:
 
     word_forms: dict[str, tuple[str, ...]]
     filler: frozenset[str]
+    glue: frozenset[str]
     # side phrase (as tokens) -> side, longest phrases first so "left side" beats "left"
     sides: tuple[tuple[tuple[str, ...], str], ...]
 
@@ -36,11 +37,14 @@ class PhraseNormalizer:
     def from_lexicon(cls, lexicon: Lexicon) -> PhraseNormalizer:
         forms = {k.lower(): tokenize(v) for k, v in lexicon.word_forms.items()}
         filler = frozenset(t for phrase in lexicon.filler for t in tokenize(phrase))
+        glue = frozenset(t for phrase in lexicon.glue for t in tokenize(phrase))
         sides = sorted(
             ((tokenize(p), side) for side, phrases in lexicon.sides.items() for p in phrases),
             key=lambda item: (-len(item[0]), item[0]),
         )
-        return cls(word_forms=forms, filler=filler, sides=tuple(s for s in sides if s[0]))
+        return cls(
+            word_forms=forms, filler=filler, glue=glue, sides=tuple(s for s in sides if s[0])
+        )
 
     def fold(self, text: str) -> tuple[str, ...]:
         out: list[str] = []
@@ -67,6 +71,10 @@ class PhraseNormalizer:
     def content(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """The tokens without filler words."""
         return tuple(t for t in tokens if t not in self.filler)
+
+    def symptom_key(self, text: str) -> tuple[str, ...]:
+        """The match key of a symptom or condition: folded, without glue words only."""
+        return tuple(t for t in self.fold(text) if t not in self.glue)
 
     def key(self, text: str) -> tuple[str, ...]:
         """The match key of an alias or phrase: folded, without filler (sides are kept)."""

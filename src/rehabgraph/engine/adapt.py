@@ -1,0 +1,186 @@
+"""Adapting an exercise to the person: contraindications rule versions out, feedback moves
+along the family (easier when it hurt, harder when it was easy).
+
+Everything here follows regression and progression edges of the graph, so a swap extends an
+explanation with real edges.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from rehabgraph.engine.compile import EdgeRef
+from rehabgraph.knowledge.base import Knowledge
+
+__all__ = ["Adapter", "Exclusion", "Feedback", "Swap"]
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    exercise_id: str
+    pain_during: int
+    reps_with_good_form: int
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """An exercise left out of the plan, why, and what (if anything) took its place."""
+
+    exercise_id: str
+    reason: str
+    condition: str | None
+    sources: tuple[str, ...]
+    replaced_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Swap:
+    """Where an exercise the rules reached ends up for this person."""
+
+    target: str | None
+    chain: tuple[str, ...]  # from the reached exercise to the target, inclusive
+    edges: tuple[EdgeRef, ...]
+    sentences: tuple[str, ...]
+    sources: tuple[str, ...]
+    exclusions: tuple[Exclusion, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Adapter:
+    knowledge: Knowledge
+
+    def family(self, exercise_id: str) -> str:
+        return self.knowledge.exercises[exercise_id].family_id
+
+    def _step(self, a: str, b: str) -> EdgeRef:
+        """The graph edge joining two neighbouring versions, in the graph's direction."""
+        ex = self.knowledge.exercises
+        reg_a, prog_a, reg_b = ex[a].regression, ex[a].progression, ex[b].regression
+        if reg_a is not None and reg_a.exercise == b:
+            return EdgeRef(a, "regresses_to", b)
+        if prog_a is not None and prog_a.exercise == b:
+            return EdgeRef(a, "progresses_to", b)
+        if reg_b is not None and reg_b.exercise == a:
+            return EdgeRef(b, "regresses_to", a)
+        return EdgeRef(b, "progresses_to", a)
+
+    def _easier(self, exercise_id: str) -> str | None:
+        ex = self.knowledge.exercises
+        own = ex[exercise_id].regression
+        if own is not None:
+            return own.exercise
+        return next(  # declared only as another version's progression
+            (e.id for e in ex.values() if e.progression and e.progression.exercise == exercise_id),
+            None,
+        )
+
+    def _harder(self, exercise_id: str) -> str | None:
+        ex = self.knowledge.exercises
+        own = ex[exercise_id].progression
+        if own is not None:
+            return own.exercise
+        return next(
+            (e.id for e in ex.values() if e.regression and e.regression.exercise == exercise_id),
+            None,
+        )
+
+    def _path(self, start: str, goal: str) -> list[str] | None:
+        """Versions from start to goal along the family's easier/harder links."""
+        for step in (self._easier, self._harder):
+            path = [start]
+            while path[-1] != goal:
+                nxt = step(path[-1])
+                if nxt is None or nxt in path:
+                    break
+                path.append(nxt)
+            if path[-1] == goal:
+                return path
+        return None
+
+    def adapt(
+        self,
+        exercise_id: str,
+        conditions: frozenset[str],
+        feedback: Mapping[str, Feedback],
+    ) -> Swap:
+        """Follow feedback, then regress past contraindicated versions."""
+        k = self.knowledge
+        words = k.adaptation
+        chain = [exercise_id]
+        sentences: list[str] = []
+        sources: list[str] = []
+        exclusions: list[Exclusion] = []
+        fb = feedback.get(self.family(exercise_id))
+        if fb is not None:
+            path = self._path(exercise_id, fb.exercise_id) or [exercise_id]
+            chain = path
+            did = k.exercises[fb.exercise_id]
+            reps = did.dosage.reps_max or did.dosage.reps_min
+            names = {"from": did.name, "pain": str(fb.pain_during), "reps": str(reps or "")}
+            if fb.pain_during > words.regress_when_pain_above:
+                easier = self._easier(fb.exercise_id)
+                if easier is None:
+                    reason = words.no_easier_version.format_map(names)
+                    exclusions.append(
+                        Exclusion(fb.exercise_id, _clean(reason), None, tuple(words.sources))
+                    )
+                    return Swap(None, tuple(chain), (), (), (), tuple(exclusions))
+                chain.append(easier)
+                names["to"] = k.exercises[easier].name
+                sentences.append(words.regressed.format_map(names))
+            elif (
+                fb.pain_during <= words.progress_when_pain_at_most
+                and reps is not None
+                and fb.reps_with_good_form >= reps
+                and self._harder(fb.exercise_id) is not None
+            ):
+                harder = self._harder(fb.exercise_id)
+                assert harder is not None
+                chain.append(harder)
+                names["to"] = k.exercises[harder].name
+                sentences.append(words.progressed.format_map(names))
+            elif reps is not None:
+                sentences.append(words.kept.format_map(names))
+            sources.extend(words.sources)
+        while True:
+            current = chain[-1]
+            hit = next(
+                (c for c in k.exercises[current].contraindications if c.condition in conditions),
+                None,
+            )
+            if hit is None:
+                break
+            easier = self._easier(current)
+            exclusions.append(
+                Exclusion(current, _clean(hit.reason), hit.condition, tuple(hit.sources), easier)
+            )
+            if easier is None or easier in chain:
+                return Swap(None, tuple(chain), (), (), (), tuple(exclusions))
+            sentences.append(
+                words.contraindicated.format_map(
+                    {
+                        "from": k.exercises[current].name,
+                        "to": k.exercises[easier].name,
+                        "condition": k.conditions[hit.condition].name,
+                    }
+                )
+            )
+            sources.extend(hit.sources)
+            chain.append(easier)
+        if chain[-1] in chain[:-1]:  # back where the person started: no detour
+            chain = chain[: chain.index(chain[-1]) + 1]
+        edges = tuple(self._step(a, b) for a, b in itertools.pairwise(chain))
+        return Swap(
+            chain[-1],
+            tuple(chain),
+            edges,
+            tuple(_clean(s) for s in sentences),
+            tuple(dict.fromkeys(sources)),
+            tuple(exclusions),
+        )
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
