@@ -48,7 +48,7 @@ def test_step_down_carries_the_articles_steps_dosage_and_stop_rule(
     )
     assert "pain on the knee of the working leg" in ex.stop_if
     squeeze = kb.knowledge.exercises["glute-squeeze"]
-    assert [b.exercise for b in squeeze.before][0] == "vmo-step-down"
+    assert squeeze.before[0].exercise == "vmo-step-down"
 
 
 def test_every_node_and_edge_names_a_known_source(kb: rehabgraph.KnowledgeBase) -> None:
@@ -276,3 +276,113 @@ def test_plan_order_cycle_through_a_rule_is_caught(edit: Editor, knowledge_copy:
     err = load_error(knowledge_copy)
     assert err.file == "rules.yaml"
     assert "cycle" in err.problem
+
+
+def _exercise(d: Any, exercise_id: str) -> Any:
+    return next(e for e in d["exercises"] if e["id"] == exercise_id)
+
+
+@pytest.mark.parametrize(
+    ("file", "change", "entry", "words"),
+    [
+        (
+            "exercises.yaml",
+            lambda d: _exercise(d, "vmo-step-down")["contraindications"][0].update(
+                condition="wobbly"
+            ),
+            "vmo-step-down",
+            "contraindications[0].condition: unknown condition 'wobbly'",
+        ),
+        (
+            "exercises.yaml",
+            lambda d: _exercise(d, "vmo-step-down")["regression"].update(exercise="glute-squeeze"),
+            "vmo-step-down",
+            "is in family 'glute-squeeze', not 'vmo-step-down'",
+        ),
+        (
+            "exercises.yaml",
+            lambda d: _exercise(d, "vmo-step-down")["progression"].update(exercise="nothing"),
+            "vmo-step-down",
+            "progression.exercise: unknown exercise 'nothing'",
+        ),
+        (
+            "exercises.yaml",
+            lambda d: _exercise(d, "quad-set")["progression"].update(exercise="vmo-step-down-high"),
+            "quad-set",
+            "names 'vmo-step-down' as its regression, not 'quad-set'",
+        ),
+        (
+            "safety.yaml",
+            lambda d: d["questions"][0].update(zones=["elbow"]),
+            "saddle-numbness",
+            "zones: unknown zone 'elbow'",
+        ),
+        (
+            "safety.yaml",
+            lambda d: d["questions"][0].update(only_if={"nothing": True}),
+            "saddle-numbness",
+            "only_if: unknown question 'nothing'",
+        ),
+        (
+            "safety.yaml",
+            lambda d: d["questions"][0].pop("tell"),
+            "saddle-numbness",
+            "needs `concern` and `tell`",
+        ),
+        (
+            "safety.yaml",
+            lambda d: d["questions"][0].update(urgency="soon"),
+            "saddle-numbness",
+            "urgency",
+        ),
+        (
+            "safety.yaml",
+            lambda d: d["conditions"][0].update(sources=["hearsay"]),
+            "knee-gives-way",
+            "unknown source 'hearsay'",
+        ),
+        (
+            "safety.yaml",
+            lambda d: d["adaptation"].update(regressed="Do the {easier}."),
+            "adaptation",
+            "unknown placeholder {easier}",
+        ),
+    ],
+)
+def test_broken_safety_knowledge_is_named(
+    edit: Editor, knowledge_copy: Path, file: str, change: Any, entry: str, words: str
+) -> None:
+    edit(file, change)
+    err = load_error(knowledge_copy)
+    assert any(p.file == file and p.entry == entry and words in p.problem for p in err.problems), (
+        err.problems
+    )
+
+
+def test_regressions_that_loop_are_refused(edit: Editor, knowledge_copy: Path) -> None:
+    def loop(d: Any) -> None:
+        _exercise(d, "quad-set")["regression"] = {
+            "exercise": "vmo-step-down-high",
+            "sources": ["vmo-article"],
+        }
+        _exercise(d, "vmo-step-down-high")["progression"] = {
+            "exercise": "quad-set",
+            "sources": ["vmo-article"],
+        }
+
+    edit("exercises.yaml", loop)
+    err = load_error(knowledge_copy)
+    assert any("form a loop" in p.problem for p in err.problems)
+
+
+def test_safety_file_is_required(knowledge_copy: Path) -> None:
+    (knowledge_copy / "safety.yaml").unlink()
+    err = load_error(knowledge_copy)
+    assert (err.file, err.problem) == ("safety.yaml", "missing")
+
+
+def test_every_red_flag_cites_a_guideline_or_rule(kb: rehabgraph.KnowledgeBase) -> None:
+    k = kb.knowledge
+    for q in k.questions.values():
+        kinds = {k.sources[s].kind for s in q.sources}
+        assert kinds & {"guideline", "clinical-pathway", "article"}, q.id

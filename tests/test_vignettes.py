@@ -39,6 +39,7 @@ def _check(case: dict[str, Any], recommender: Recommender) -> list[str]:
     if expect["status"] == "error":
         return [f"expected {expect.get('error')}, got status {rec.status}"]
     got = [e.exercise_id for e in rec.exercises]
+    by_id = {e.exercise_id: e for e in rec.exercises}
     if rec.status != expect["status"]:
         differences.append(f"status {rec.status!r}, expected {expect['status']!r}")
     for ex in expect.get("must_include", []) + expect.get("order", []):
@@ -50,10 +51,36 @@ def _check(case: dict[str, Any], recommender: Recommender) -> list[str]:
     order = [e for e in got if e in expect.get("order", [])]
     if expect.get("order") and order != expect["order"]:
         differences.append(f"order {order}, expected {expect['order']}")
-    by_id = {e.exercise_id: e for e in rec.exercises}
     for ex, side in expect.get("sides", {}).items():
         if ex in by_id and by_id[ex].side != side:
             differences.append(f"{ex} on side {by_id[ex].side!r}, expected {side!r}")
+    if "urgency" in expect:
+        got_urgency = rec.referral.urgency if rec.referral else None
+        if got_urgency != expect["urgency"]:
+            differences.append(f"urgency {got_urgency!r}, expected {expect['urgency']!r}")
+    flags = rec.referral.flags if rec.referral else []
+    for flag in expect.get("flags", []):
+        if flag not in flags:
+            differences.append(f"red flag {flag} not in the referral's flags {flags}")
+    left_out = [x.exercise_id for x in rec.excluded]
+    for ex in expect.get("excluded", []):
+        if ex not in left_out:
+            differences.append(f"{ex} not in the left-out list {left_out}")
+    for x in rec.excluded:
+        if not (x.reason and x.sources):
+            differences.append(f"{x.exercise_id} left out without a reason or source")
+    for ex, origin in expect.get("adapted", {}).items():
+        if ex in by_id and by_id[ex].adapted_from != origin:
+            differences.append(f"{ex} adapted from {by_id[ex].adapted_from!r}, expected {origin!r}")
+    for ex in expect.get("warned", []):
+        if ex in by_id and not by_id[ex].warnings:
+            differences.append(f"{ex} carries no precaution warning")
+    open_ids = [q.id for q in rec.screening]
+    for q in expect.get("screening", []):
+        if q not in open_ids:
+            differences.append(f"screening question {q} not open ({open_ids})")
+    if "not a diagnosis" not in rec.notice:
+        differences.append("the notice is missing")
     for ex, nodes in expect.get("via", {}).items():
         if ex in by_id:
             walked = {n for e in by_id[ex].explanations for n in e.path}
@@ -63,8 +90,10 @@ def _check(case: dict[str, Any], recommender: Recommender) -> list[str]:
     return differences
 
 
-def test_there_are_vignettes() -> None:
-    assert len(CASES) >= 5
+def test_there_are_enough_vignettes_and_half_are_safety_cases() -> None:
+    assert len(CASES) >= 40
+    safety = [c for c in CASES if str(c.id).startswith("safety:")]
+    assert len(safety) * 2 >= len(CASES)
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -115,7 +115,12 @@ class Recommender:
         zones = [z for sz in site_zones for z in sz.zones]
         screen = self._safety.screen(zones, report.answers, report.symptoms)
         if screen.present:
-            return self._refer(sites, screen, not_understood)
+            _, unknown_conditions = self._safety.resolve_conditions(report.conditions)
+            ignored = [str(e) for e in not_understood]
+            if screen.unknown_answers:
+                ignored.append(self._unknown_answers(screen.unknown_answers))
+            ignored += [f"unknown condition {text!r}" for text, _ in unknown_conditions]
+            return self._refer(sites, screen, ignored)
         if not_understood:
             raise not_understood[0]
         if screen.unknown_answers:
@@ -200,7 +205,7 @@ class Recommender:
         return sites, site_zones, errors
 
     def _refer(
-        self, sites: list[ResolvedSite], screen: Screening, not_understood: list[RehabgraphError]
+        self, sites: list[ResolvedSite], screen: Screening, not_understood: list[str]
     ) -> Recommendation:
         questions = self._kb.knowledge.questions
         flags = self._safety.most_urgent(screen.present)
@@ -214,6 +219,10 @@ class Recommender:
             sources=sources,
         )
         warnings = [f"Not understood, and not needed for this answer: {e}" for e in not_understood]
+        warnings += [
+            f"rehabgraph did not recognise the symptom {text!r}."
+            for text in screen.unrecognised_symptoms
+        ]
         return self._answer("refer", sites, [], [], [], referral, warnings)
 
     def _answer(

@@ -144,6 +144,7 @@ class Adapter:
             elif reps is not None:
                 sentences.append(words.kept.format_map(names))
             sources.extend(words.sources)
+        regressed: set[str] = set()
         while True:
             current = chain[-1]
             hit = next(
@@ -156,8 +157,9 @@ class Adapter:
             exclusions.append(
                 Exclusion(current, _clean(hit.reason), hit.condition, tuple(hit.sources), easier)
             )
-            if easier is None or easier in chain:
+            if easier is None or easier in regressed:
                 return Swap(None, tuple(chain), (), (), (), tuple(exclusions))
+            regressed.add(current)
             sentences.append(
                 words.contraindicated.format_map(
                     {
@@ -169,8 +171,7 @@ class Adapter:
             )
             sources.extend(hit.sources)
             chain.append(easier)
-        if chain[-1] in chain[:-1]:  # back where the person started: no detour
-            chain = chain[: chain.index(chain[-1]) + 1]
+        chain = _without_loops(chain)
         edges = tuple(self._step(a, b) for a, b in itertools.pairwise(chain))
         return Swap(
             chain[-1],
@@ -180,6 +181,17 @@ class Adapter:
             tuple(dict.fromkeys(sources)),
             tuple(exclusions),
         )
+
+
+def _without_loops(chain: list[str]) -> list[str]:
+    """Drop detours: up to a harder version and back down again is no step at all."""
+    out: list[str] = []
+    for node in chain:
+        if node in out:
+            del out[out.index(node) + 1 :]
+        else:
+            out.append(node)
+    return out
 
 
 def _clean(text: str) -> str:
