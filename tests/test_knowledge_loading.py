@@ -173,7 +173,12 @@ def test_wrong_type_is_named(edit: Editor, knowledge_copy: Path) -> None:
 def test_cycle_in_comes_before(edit: Editor, knowledge_copy: Path) -> None:
     def loop(d: Any) -> None:
         d["exercises"][1]["before"] = [
-            {"exercise": "glute-squeeze", "reason": "x", "sources": ["vmo-article"]}
+            {
+                "exercise": "glute-squeeze",
+                "reason": "x",
+                "sources": ["vmo-article"],
+                "evidence": "article",
+            }
         ]
 
     edit("exercises.yaml", loop)
@@ -266,10 +271,20 @@ def test_plan_order_cycle_through_a_rule_is_caught(edit: Editor, knowledge_copy:
     # strengthen rule would put the squeeze after the step-down, against `before`.
     def targets(d: Any) -> None:
         d["exercises"][1]["targets"].append(
-            {"muscle": "vastus-medialis", "action": "loosen", "sources": ["vmo-article"]}
+            {
+                "muscle": "vastus-medialis",
+                "action": "loosen",
+                "sources": ["vmo-article"],
+                "evidence": "article",
+            }
         )
         d["exercises"][0]["targets"].append(
-            {"muscle": "vastus-medialis", "action": "strengthen", "sources": ["vmo-article"]}
+            {
+                "muscle": "vastus-medialis",
+                "action": "strengthen",
+                "sources": ["vmo-article"],
+                "evidence": "article",
+            }
         )
 
     edit("exercises.yaml", targets)
@@ -364,10 +379,12 @@ def test_regressions_that_loop_are_refused(edit: Editor, knowledge_copy: Path) -
         _exercise(d, "quad-set")["regression"] = {
             "exercise": "vmo-step-down-high",
             "sources": ["vmo-article"],
+            "evidence": "article",
         }
         _exercise(d, "vmo-step-down-high")["progression"] = {
             "exercise": "quad-set",
             "sources": ["vmo-article"],
+            "evidence": "article",
         }
 
     edit("exercises.yaml", loop)

@@ -175,6 +175,7 @@ def test_zone_without_exercises_is_no_match(edit: object, knowledge_copy: object
                 "region": "foot",
                 "aliases": ["heel"],
                 "sources": ["vmo-article"],
+                "evidence": "article",
             }
         ),
     )
@@ -204,10 +205,22 @@ def test_loosening_is_followed_by_strengthening(edit: object, knowledge_copy: ob
                 "dosage": {"note": "A minute."},
                 "stop_if": "It hurts.",
                 "sources": ["vmo-article"],
+                "evidence": "article",
                 "targets": [
-                    {"muscle": "vastus-medialis", "action": "loosen", "sources": ["vmo-article"]}
+                    {
+                        "muscle": "vastus-medialis",
+                        "action": "loosen",
+                        "sources": ["vmo-article"],
+                        "evidence": "article",
+                    }
                 ],
-                "corrects": [{"imbalance": "tight-lateral-quad", "sources": ["vmo-article"]}],
+                "corrects": [
+                    {
+                        "imbalance": "tight-lateral-quad",
+                        "sources": ["vmo-article"],
+                        "evidence": "article",
+                    }
+                ],
             }
         )
 

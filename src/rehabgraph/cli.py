@@ -85,18 +85,40 @@ def _parser() -> argparse.ArgumentParser:
         help="give no plan until every screening question is answered",
     )
     rec.add_argument("--json", action="store_true", help="print the Recommendation as JSON")
-    rec.add_argument(
-        "--knowledge", metavar="PATH", help="a knowledge folder to use instead of the bundled one"
-    )
+    _knowledge_options(rec)
 
     zones = sub.add_parser("zones", help="list the places rehabgraph knows and how to name them")
-    zones.add_argument("--knowledge", metavar="PATH")
+    _knowledge_options(zones)
 
     know = sub.add_parser("knowledge", help="work with knowledge folders")
     know_sub = know.add_subparsers(dest="knowledge_command", required=True, metavar="ACTION")
-    check = know_sub.add_parser("check", help="validate a knowledge folder")
-    check.add_argument("path", nargs="?", help="the folder (default: the bundled knowledge)")
+    check = know_sub.add_parser(
+        "check",
+        help="validate and lint a knowledge folder or pack",
+        description="Validate a knowledge folder (errors: exit 1) and lint it (warnings: exit 0). "
+        "A folder with a pack.yaml is checked as a pack over the bundled knowledge.",
+    )
+    check.add_argument("path", nargs="?", help="the folder or pack (default: the bundled one)")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    stats = know_sub.add_parser("stats", help="count nodes and edges, and the share cited")
+    stats.add_argument("path", nargs="?", help="the folder or pack (default: the bundled one)")
+    stats.add_argument("--json", action="store_true", help="print the counts as JSON")
+    schema = know_sub.add_parser("schema", help="the JSON Schema of every knowledge file")
+    schema.add_argument("--out", metavar="DIR", help="write one .schema.json per file into DIR")
     return parser
+
+
+def _knowledge_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--knowledge",
+        action="append",
+        default=[],
+        metavar="PACK",
+        help="a knowledge pack to layer over the knowledge (repeatable)",
+    )
+    parser.add_argument(
+        "--base", metavar="PATH", help="a knowledge folder to use instead of the bundled one"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -125,10 +147,10 @@ def _recommend(args: argparse.Namespace, out: TextIO) -> int:
     except ValueError as exc:
         return _fail(str(exc), EXIT_USAGE)
     try:
-        if args.knowledge is None and not args.require_screening:
+        if args.base is None and not args.knowledge and not args.require_screening:
             recommender = Recommender.default()
         else:
-            kb = load_knowledge(args.knowledge)
+            kb = load_knowledge(args.base, args.knowledge)
             recommender = Recommender(kb, require_screening=args.require_screening)
         if args.answers == "no":
             _answer_all_no(recommender, report)
@@ -211,7 +233,7 @@ def _zones(args: argparse.Namespace, out: TextIO) -> int:
     from rehabgraph import KnowledgeError, load_knowledge
 
     try:
-        kb = load_knowledge(args.knowledge)
+        kb = load_knowledge(args.base, args.knowledge)
     except KnowledgeError as exc:
         return _knowledge_failure(exc)
     for zone in sorted(kb.knowledge.zones.values(), key=lambda z: (z.region, z.id)):
@@ -221,21 +243,92 @@ def _zones(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
-    from rehabgraph import KnowledgeError, Recommender, load_knowledge
-    from rehabgraph.api.loading import bundled_knowledge_path
+    if args.knowledge_command == "schema":
+        return _schema(args, out)
+    from rehabgraph import KnowledgeError, Recommender
+    from rehabgraph.engine.compile import compile_rules
+    from rehabgraph.engine.lint import lint
 
-    path = args.path or str(bundled_knowledge_path())
     try:
-        kb = load_knowledge(path)
-        Recommender(kb)  # compiling the rules checks the plan order too
+        kb, label = _load_for_check(args.path)
+        if args.knowledge_command == "stats":
+            return _stats(kb, args.json, out)
+        Recommender(kb)  # the recommender's own checks (plan order, phrase indexes)
+        warnings = lint(kb, compile_rules(kb))
     except KnowledgeError as exc:
         return _knowledge_failure(exc)
+    for warning in warnings:
+        out.write(f"warning: {warning}\n")
     k = kb.knowledge
     out.write(
-        f"ok: {path} ({k.version}): {len(k.zones)} zones, {len(k.muscles)} muscles, "
-        f"{len(k.referrals)} referrals, {len(k.imbalances)} imbalances, "
-        f"{len(k.exercises)} exercises, {len(k.rules)} rules, {len(k.sources)} sources\n"
+        f"{'ok' if not warnings else 'ok with warnings'}: {label} ({k.version}): "
+        f"{len(k.zones)} zones, {len(k.muscles)} muscles, {len(k.referrals)} referrals, "
+        f"{len(k.imbalances)} imbalances, {len(k.exercises)} exercises, {len(k.rules)} rules, "
+        f"{len(k.questions)} screening questions, {len(k.sources)} sources; "
+        f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}\n"
     )
+    return EXIT_KNOWLEDGE if warnings and args.strict else EXIT_OK
+
+
+def _load_for_check(path: str | None) -> tuple[Any, str]:
+    """A folder with pack.yaml is a pack over the bundled knowledge; else a whole folder."""
+    from pathlib import Path
+
+    from rehabgraph import load_knowledge
+    from rehabgraph.api.loading import bundled_knowledge_path
+
+    if path is None:
+        return load_knowledge(), str(bundled_knowledge_path())
+    if (Path(path) / "pack.yaml").exists():
+        return load_knowledge(None, [path]), f"{path} (a pack over the bundled knowledge)"
+    return load_knowledge(path), path
+
+
+def _stats(kb: Any, as_json: bool, out: TextIO) -> int:
+    import json
+
+    from rehabgraph.graph.stats import knowledge_stats
+
+    stats = knowledge_stats(kb)
+    if as_json:
+        out.write(json.dumps(stats, indent=2) + "\n")
+        return EXIT_OK
+    out.write(f"{stats['knowledge_version']}\n")
+    out.write(
+        "nodes:  "
+        + ", ".join(f"{n} {k}" for k, n in stats["nodes"].items())
+        + f" ({stats['node_total']} in all)\n"
+    )
+    out.write(
+        "edges:  "
+        + ", ".join(f"{n} {k}" for k, n in stats["edges"].items())
+        + f" ({stats['edge_total']} in all)\n"
+    )
+    out.write(
+        f"rules: {stats['rules']}; screening questions: {stats['screening_questions']} "
+        f"({stats['red_flags']} red flags); conditions: {stats['conditions']}\n"
+    )
+    out.write(
+        "sources: "
+        + ", ".join(f"{n} {k}" for k, n in stats["sources"].items())
+        + f" ({stats['source_total']} in all)\n"
+    )
+    out.write("evidence: " + ", ".join(f"{n} {k}" for k, n in stats["evidence"].items()) + "\n")
+    out.write(f"cited: {stats['cited']} of {stats['facts']} facts ({stats['cited_share']:.0%})\n")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    import json
+    from pathlib import Path
+
+    from rehabgraph.knowledge.schema import knowledge_schemas, write_schemas
+
+    if args.out:
+        for path in write_schemas(Path(args.out)):
+            out.write(f"wrote {path}\n")
+    else:
+        out.write(json.dumps(knowledge_schemas(), indent=2, sort_keys=True) + "\n")
     return EXIT_OK
 
 

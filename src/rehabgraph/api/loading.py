@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from importlib import resources
 from os import PathLike
 from pathlib import Path
@@ -27,18 +28,25 @@ def bundled_knowledge_path() -> Path:
     raise FileNotFoundError(f"bundled knowledge not found at {packaged} or {checkout}")
 
 
-def load_knowledge(path: str | PathLike[str] | None = None) -> KnowledgeBase:
-    """Load a knowledge folder (None: the bundled knowledge) into a read-only KnowledgeBase.
+def load_knowledge(
+    path: str | PathLike[str] | None = None,
+    extra: Sequence[str | PathLike[str]] = (),
+) -> KnowledgeBase:
+    """Load a knowledge folder (None: the bundled knowledge) into a read-only KnowledgeBase,
+    with the knowledge packs in ``extra`` layered over it in order.
 
-    Raises :class:`rehabgraph.KnowledgeError` naming the file, entry and problem.
+    A pack is a folder with a ``pack.yaml`` (name, version, overrides) and any of the knowledge
+    files; its entries extend the base, and replace base entries only where ``overrides`` says
+    so. Raises :class:`rehabgraph.KnowledgeError` naming the file, entry and problem.
 
     >>> kb = load_knowledge()
     >>> "vmo-step-down" in kb.knowledge.exercises
     True
     """
-    if path is None:
+    if path is None and not extra:
         return _bundled()
-    return KnowledgeBase.from_folder(Path(path))
+    base = bundled_knowledge_path() if path is None else Path(path)
+    return KnowledgeBase.from_folder(base, [Path(p) for p in extra])
 
 
 @functools.cache

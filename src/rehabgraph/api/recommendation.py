@@ -32,11 +32,13 @@ class _Out(BaseModel):
 
 
 class PathEdge(_Out):
-    """One edge of the knowledge graph, in the graph's own direction."""
+    """One edge of the knowledge graph, in the graph's own direction, with what backs it."""
 
     source: str
     type: str
     target: str
+    sources: list[str] = Field(description="The sources of this fact.")
+    evidence: str = Field(description="The evidence level of this fact.")
 
 
 class Explanation(_Out):
@@ -46,6 +48,7 @@ class Explanation(_Out):
     path: list[str] = Field(description="Node ids in the order the rule walked them.")
     edges: list[PathEdge] = Field(description="The edges walked, one fewer than the nodes.")
     sources: list[str]
+    evidence: str = Field(description="The weakest evidence level among the path's facts.")
     principle: str | None = None
     sentence: str
 
@@ -188,7 +191,8 @@ class Recommendation(_Out):
             out.append(_wrap(ex.summary, "   ", "   "))
             out.append("   Why:")
             for e in ex.explanations:
-                out.append(_wrap(f"- {e.sentence} [{', '.join(e.sources)}]", "   ", "     "))
+                cited = f"{', '.join(e.sources)}; evidence: {e.evidence}"
+                out.append(_wrap(f"- {e.sentence} [{cited}]", "   ", "     "))
             out.append("   How:")
             for i, step in enumerate(ex.steps, 1):
                 out.append(_wrap(f"{i}. {step}", "   ", "      "))

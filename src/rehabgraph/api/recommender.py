@@ -28,6 +28,7 @@ from rehabgraph.engine import (
     Adapter,
     Feedback,
     LocationResolver,
+    Match,
     PlannedItem,
     SafetyIndex,
     Screening,
@@ -324,22 +325,49 @@ class Recommender:
             dosage_detail=exercise.dosage,
             stop_if=" ".join(exercise.stop_if.split()),
             score=item.score,
-            explanations=[
-                Explanation(
-                    rule_id=m.rule.id,
-                    path=list(m.nodes),
-                    edges=[
-                        PathEdge(source=e.source, type=e.type, target=e.target) for e in m.edges
-                    ],
-                    sources=list(m.sources),
-                    principle=m.rule.principle,
-                    sentence=m.sentence,
-                )
-                for m in item.matches
-            ],
+            explanations=[self._explanation(m) for m in item.matches],
             adapted_from=item.adapted_from[0] if item.adapted_from else None,
             warnings=warnings,
         )
+
+    def _explanation(self, match: Match) -> Explanation:
+        graph = self._kb.graph
+        edges = []
+        for e in match.edges:
+            data = graph.edges[e.source, e.target, e.type]
+            edges.append(
+                PathEdge(
+                    source=e.source,
+                    type=e.type,
+                    target=e.target,
+                    sources=list(data["sources"]),
+                    evidence=data["evidence"],
+                )
+            )
+        return Explanation(
+            rule_id=match.rule.id,
+            path=list(match.nodes),
+            edges=edges,
+            sources=list(match.sources),
+            evidence=_weakest(e.evidence for e in edges),
+            principle=match.rule.principle,
+            sentence=match.sentence,
+        )
+
+
+_EVIDENCE_ORDER = (
+    "guideline",
+    "systematic-review",
+    "consensus",
+    "textbook",
+    "expert-opinion",
+    "article",
+)
+
+
+def _weakest(levels: Iterable[str]) -> str:
+    ranked = [lv for lv in levels if lv in _EVIDENCE_ORDER]
+    return max(ranked, key=_EVIDENCE_ORDER.index) if ranked else "article"
 
 
 def _source_ref(s: Source) -> SourceRef:

@@ -39,6 +39,7 @@ class Match:
     edges: tuple[EdgeRef, ...]
     sentence: str
     sources: tuple[str, ...]
+    weight: float = 1.0  # the weight of the weakest evidence on the path
 
     @property
     def start(self) -> str:
@@ -130,6 +131,11 @@ def _sources(rule: Rule, edges: tuple[EdgeRef, ...], graph: Any) -> tuple[str, .
     for sid in rule.sources:
         out[sid] = None
     return tuple(out)
+
+
+def _weight(edges: tuple[EdgeRef, ...], graph: Any, weights: Mapping[str, float]) -> float:
+    levels = [graph.edges[e.source, e.target, e.type]["evidence"] for e in edges]
+    return min((weights.get(level, 1.0) for level in levels), default=1.0)
 
 
 def compile_rules(kb: KnowledgeBase) -> CompiledRules:

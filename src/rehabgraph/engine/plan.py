@@ -88,6 +88,7 @@ def plan(
             edges=match.edges + swap.edges,
             sentence=" ".join((match.sentence, *swap.sentences)),
             sources=tuple(dict.fromkeys(match.sources + swap.sources)),
+            weight=match.weight,
         )
 
     def add(match: Match, weight: float, sides: set[str], origin: str) -> bool:
@@ -96,7 +97,7 @@ def plan(
         item = items.setdefault(match.exercise, PlannedItem(match.exercise))
         if match in item.matches:
             return False
-        item.score += match.rule.score * weight
+        item.score += match.rule.score * match.weight * weight
         item.sides |= sides
         item.matches.append(match)
         if origin != match.exercise and origin not in item.adapted_from:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,8 @@ class KnowledgeBase:
     graph: Any
 
     @classmethod
-    def from_folder(cls, path: Path) -> KnowledgeBase:
-        knowledge = read_knowledge(path)
+    def from_folder(cls, path: Path, extra: Sequence[Path] = ()) -> KnowledgeBase:
+        knowledge = read_knowledge(path, extra)
         return cls(knowledge=knowledge, graph=build_graph(knowledge))
 
     @property

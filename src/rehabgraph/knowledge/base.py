@@ -47,7 +47,9 @@ class Knowledge:
     adaptation: Adaptation
     notice: str
     notice_sources: tuple[str, ...]
+    packs: tuple[str, ...] = ()
 
     @property
     def version(self) -> str:
-        return f"{self.manifest.name}@{self.manifest.version}"
+        """``name@version`` of the base, then ``+name@version`` for each pack layered on it."""
+        return "+".join((f"{self.manifest.name}@{self.manifest.version}", *self.packs))

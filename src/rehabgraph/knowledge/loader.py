@@ -7,7 +7,7 @@ each names the file, the entry and what is wrong.
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from rehabgraph.errors import KnowledgeError, KnowledgeProblem
 from rehabgraph.knowledge.base import Knowledge
+from rehabgraph.knowledge.layers import LIST_FILES, Layers, entry_name, read_layers
 from rehabgraph.knowledge.models import (
     EDGE_ATTRIBUTES,
     EDGE_ENDS,
@@ -38,22 +39,12 @@ from rehabgraph.knowledge.models import (
     Zone,
 )
 from rehabgraph.knowledge.text import PhraseNormalizer
-from rehabgraph.knowledge.yaml_io import read_yaml
 
 __all__ = ["KNOWLEDGE_FILES", "read_knowledge"]
 
 M = TypeVar("M", bound=BaseModel)
 
-# file name -> the top-level key holding its list of entries
-KNOWLEDGE_FILES: dict[str, str] = {
-    "sources.yaml": "sources",
-    "zones.yaml": "zones",
-    "muscles.yaml": "muscles",
-    "referrals.yaml": "referrals",
-    "imbalances.yaml": "imbalances",
-    "exercises.yaml": "exercises",
-    "principles.yaml": "principles",
-}
+KNOWLEDGE_FILES = LIST_FILES
 SINGLE_FILES = ("manifest.yaml", "rules.yaml", "lexicon.yaml", "safety.yaml")
 _ADAPTATION_PLACEHOLDERS = {"from", "to", "pain", "reps", "condition"}
 
@@ -64,24 +55,23 @@ _ALLOWED_VALUES: dict[str, frozenset[str]] = {
 
 
 class _Problems:
-    def __init__(self) -> None:
+    """Collects problems; names each by the file (base or pack) its entry came from."""
+
+    def __init__(self, layers: Layers) -> None:
         self.items: list[KnowledgeProblem] = []
+        self.layers = layers
+        for label, entry, problem in layers.problems:
+            self.items.append(KnowledgeProblem(label, entry, problem))
 
     def add(self, file: str, entry: str, problem: str) -> None:
-        self.items.append(KnowledgeProblem(file, entry, problem))
+        self.items.append(KnowledgeProblem(self.layers.label(file, entry), entry, problem))
 
     def raise_if_any(self) -> None:
         if self.items:
             raise KnowledgeError(self.items)
 
 
-def _entry_name(raw: Any, index: int) -> str:
-    if isinstance(raw, dict):
-        if isinstance(raw.get("id"), str):
-            return str(raw["id"])
-        if isinstance(raw.get("muscle"), str) and isinstance(raw.get("zone"), str):
-            return f"{raw['muscle']} -> {raw['zone']}"
-    return f"#{index + 1}"
+_entry_name = entry_name
 
 
 def _describe(error: Mapping[str, Any]) -> str:
@@ -104,9 +94,8 @@ def _validate(model: type[M], raw: Any, file: str, entry: str, problems: _Proble
 
 
 def _entries(
-    folder: Path, file: str, key: str, model: type[M], problems: _Problems
+    raw: Any, file: str, key: str, model: type[M], problems: _Problems
 ) -> list[tuple[str, M]]:
-    raw = read_yaml(folder / file, file) if (folder / file).exists() else None
     if raw is None:
         problems.add(file, "(file)", f"missing or empty: expected a top-level '{key}:' list")
         return []
@@ -122,11 +111,10 @@ def _entries(
     return out
 
 
-def _single(folder: Path, file: str, model: type[M], problems: _Problems) -> M | None:
-    if not (folder / file).exists():
+def _single(raw: Any, file: str, model: type[M], problems: _Problems) -> M | None:
+    if raw is None:
         problems.add(file, "(file)", "missing")
         return None
-    raw = read_yaml(folder / file, file)
     return _validate(model, raw, file, "(file)", problems)
 
 
@@ -140,20 +128,23 @@ def _index(file: str, entries: Iterable[tuple[str, Any]], problems: _Problems) -
     return out
 
 
-def read_knowledge(path: Path) -> Knowledge:
-    """Read, validate and cross-check the knowledge folder at ``path``.
+def read_knowledge(path: Path, extra: Sequence[Path] = ()) -> Knowledge:
+    """Read, validate and cross-check the knowledge folder at ``path``, with the knowledge
+    packs in ``extra`` layered over it in order.
 
     Raises KnowledgeError listing every problem found.
     """
     folder = Path(path)
     if not folder.is_dir():
         raise KnowledgeError.single(str(folder), "(folder)", "is not a folder")
-    problems = _Problems()
+    layers = read_layers(folder, [Path(p) for p in extra])
+    problems = _Problems(layers)
+    raw = layers.files
 
-    manifest = _single(folder, "manifest.yaml", Manifest, problems)
-    rules_file = _single(folder, "rules.yaml", RulesFile, problems)
-    lexicon = _single(folder, "lexicon.yaml", Lexicon, problems)
-    safety = _safety(folder, problems)
+    manifest = _single(raw.get("manifest.yaml"), "manifest.yaml", Manifest, problems)
+    rules_file = _single(raw.get("rules.yaml"), "rules.yaml", RulesFile, problems)
+    lexicon = _single(raw.get("lexicon.yaml"), "lexicon.yaml", Lexicon, problems)
+    safety = _safety(raw.get("safety.yaml"), problems)
     lists: dict[str, list[tuple[str, Any]]] = {}
     models: dict[str, type[BaseModel]] = {
         "sources.yaml": Source,
@@ -165,7 +156,7 @@ def read_knowledge(path: Path) -> Knowledge:
         "principles.yaml": Principle,
     }
     for file, key in KNOWLEDGE_FILES.items():
-        lists[file] = _entries(folder, file, key, models[file], problems)
+        lists[file] = _entries(raw.get(file), file, key, models[file], problems)
 
     sources: dict[str, Source] = _index("sources.yaml", lists["sources.yaml"], problems)
     zones: dict[str, Zone] = _index("zones.yaml", lists["zones.yaml"], problems)
@@ -277,16 +268,16 @@ def read_knowledge(path: Path) -> Knowledge:
         adaptation=safety.adaptation,
         notice=" ".join(safety.notice.split()),
         notice_sources=tuple(safety.notice_sources),
+        packs=tuple(f"{p.name}@{p.version}" for p in layers.packs),
     )
 
 
-def _safety(folder: Path, problems: _Problems) -> SafetyFile | None:
+def _safety(raw: Any, problems: _Problems) -> SafetyFile | None:
     """safety.yaml validates question by question, so each problem names its question."""
     file = "safety.yaml"
-    if not (folder / file).exists():
+    if raw is None:
         problems.add(file, "(file)", "missing")
         return None
-    raw = read_yaml(folder / file, file)
     if not isinstance(raw, dict):
         problems.add(
             file, "(file)", "expected a mapping with notice, questions, conditions, adaptation"

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 __all__ = [
+    "EVIDENCE_ORDER",
     "ID_PATTERN",
     "URGENCY_ORDER",
     "Action",
@@ -38,6 +39,7 @@ __all__ = [
     "Manifest",
     "Muscle",
     "NodeKind",
+    "PackManifest",
     "PathStep",
     "Precaution",
     "Principle",
@@ -82,6 +84,8 @@ SourceKind = Literal["guideline", "textbook", "review", "article", "clinical-pat
 Evidence = Literal[
     "guideline", "systematic-review", "consensus", "textbook", "expert-opinion", "article"
 ]
+# Strongest first: an explanation reports the weakest level on its path.
+EVIDENCE_ORDER: tuple[str, ...] = Evidence.__args__  # type: ignore[attr-defined]
 
 # Which node kinds each edge type joins, in graph direction. This is the graph's schema, not a
 # medical fact: rules are type-checked against it when the knowledge loads.
@@ -109,7 +113,10 @@ class Cited(Model):
     """A fact: it names the sources it comes from and how strong the evidence is."""
 
     sources: list[Id] = Field(min_length=1)
-    evidence: Evidence | None = None
+    evidence: Evidence = Field(
+        description="How strong the evidence for this fact is: guideline, systematic-review, "
+        "consensus, textbook, expert-opinion or article."
+    )
 
 
 class Source(Model):
@@ -311,6 +318,11 @@ class Scoring(Model):
     base: float = Field(default=0.5, ge=0, le=10)
     per_intensity_point: float = Field(default=0.05, ge=0, le=10)
     default_intensity: int = Field(default=5, ge=0, le=10)
+    evidence_weight: dict[Evidence, float] = Field(
+        default_factory=dict,
+        description="A path's score is multiplied by the weight of its weakest evidence "
+        "(missing levels weigh 1).",
+    )
 
 
 class RulesFile(Model):
@@ -377,6 +389,20 @@ class SafetyFile(Model):
     questions: list[ScreeningQuestion] = Field(default_factory=list)
     conditions: list[Condition] = Field(default_factory=list)
     adaptation: Adaptation
+
+
+class PackManifest(Model):
+    """pack.yaml: a knowledge pack layered over a base folder.
+
+    Entries of a pack extend the base; an entry whose id the base already has replaces it only
+    when the id is listed in ``overrides`` (a referral by "muscle -> zone"). Any other clash is
+    an error, never a silent merge.
+    """
+
+    name: Phrase
+    version: Phrase
+    description: Text | None = None
+    overrides: list[Phrase] = Field(default_factory=list)
 
 
 class Manifest(Model):

@@ -1,0 +1,90 @@
+"""Linting a knowledge base: what loads but would not help anyone.
+
+Warnings, not errors: a zone that reaches no exercise, a muscle that refers pain nowhere, an
+exercise no rule can reach, a rule that never fires, a source nobody cites, a zone with no
+red-flag screening. Errors (unknown references, duplicates, loops) stop the load instead.
+"""
+
+from __future__ import annotations
+
+from rehabgraph.engine.compile import CompiledRules
+from rehabgraph.errors import KnowledgeProblem
+from rehabgraph.graph.base import KnowledgeBase
+
+__all__ = ["lint"]
+
+
+def lint(kb: KnowledgeBase, compiled: CompiledRules) -> list[KnowledgeProblem]:
+    """Every warning about ``kb``, in a stable order."""
+    k = kb.knowledge
+    graph = kb.graph
+    out: list[KnowledgeProblem] = []
+
+    reached: set[str] = set()
+    fired: set[str] = set()
+    for zone in k.zones:
+        matches = compiled.from_zone.get(zone, ())
+        if not matches:
+            out.append(
+                KnowledgeProblem(
+                    "zones.yaml", zone, "reaches no exercise: no rule walks from it to an exercise"
+                )
+            )
+        reached.update(m.exercise for m in matches)
+        fired.update(m.rule.id for m in matches)
+    queue = sorted(reached)
+    while queue:  # rules that start at exercises, and the versions of every reached exercise
+        ex = queue.pop()
+        nxt = [m.exercise for m in compiled.from_exercise.get(ex, ())]
+        fired.update(m.rule.id for m in compiled.from_exercise.get(ex, ()))
+        for variant in (k.exercises[ex].regression, k.exercises[ex].progression):
+            if variant is not None:
+                nxt.append(variant.exercise)
+        for other in nxt:
+            if other not in reached:
+                reached.add(other)
+                queue.append(other)
+    for ex in sorted(set(k.exercises) - reached):
+        out.append(KnowledgeProblem("exercises.yaml", ex, "no rule can reach it from any zone"))
+    for muscle in k.muscles:
+        if not any(t == "refers_pain_to" for _, _, t in graph.out_edges(muscle, keys=True)):
+            out.append(
+                KnowledgeProblem(
+                    "muscles.yaml", muscle, "refers pain nowhere (no referral in referrals.yaml)"
+                )
+            )
+    for rule in k.rules:
+        if rule.id not in fired:
+            out.append(KnowledgeProblem("rules.yaml", rule.id, "never fires on this knowledge"))
+    asked = {z for q in k.questions.values() for z in (k.zones if "all" in q.zones else q.zones)}
+    for zone in k.zones:
+        if zone not in asked:
+            out.append(
+                KnowledgeProblem(
+                    "safety.yaml", zone, "no red-flag screening question is asked for this zone"
+                )
+            )
+    cited = _cited(kb)
+    for source in k.sources:
+        if source not in cited:
+            out.append(KnowledgeProblem("sources.yaml", source, "is never cited"))
+    return out
+
+
+def _cited(kb: KnowledgeBase) -> set[str]:
+    k = kb.knowledge
+    ids: set[str] = set(k.notice_sources) | set(k.adaptation.sources)
+    for _, data in kb.graph.nodes(data=True):
+        ids.update(data["sources"])
+    for *_, data in kb.graph.edges(keys=True, data=True):
+        ids.update(data["sources"])
+    for rule in k.rules:
+        ids.update(rule.sources)
+    for q in k.questions.values():
+        ids.update(q.sources)
+    for p in k.principles.values():
+        ids.update(p.sources)
+    for ex in k.exercises.values():
+        for item in (*ex.contraindications, *ex.precautions):
+            ids.update(item.sources)
+    return ids

@@ -1,0 +1,200 @@
+"""Layering knowledge packs over a base folder, before anything is validated.
+
+A pack is a folder with a ``pack.yaml`` and any of the knowledge files. Its entries extend the
+base; an entry whose id (or "muscle -> zone" for a referral) the base already has replaces it
+only when ``pack.yaml`` lists it under ``overrides``. Every other clash is reported, never
+merged silently. Each entry remembers which folder it came from, so problems name the right
+file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from rehabgraph.knowledge.models import PackManifest
+from rehabgraph.knowledge.yaml_io import read_yaml
+
+__all__ = ["LIST_FILES", "Layers", "entry_name", "read_layers"]
+
+# file name -> the top-level key holding its list of entries
+LIST_FILES: dict[str, str] = {
+    "sources.yaml": "sources",
+    "zones.yaml": "zones",
+    "muscles.yaml": "muscles",
+    "referrals.yaml": "referrals",
+    "imbalances.yaml": "imbalances",
+    "exercises.yaml": "exercises",
+    "principles.yaml": "principles",
+}
+# lists inside the mapping files, merged entry by entry like the list files
+_NESTED_LISTS = {"rules.yaml": ("rules",), "safety.yaml": ("questions", "conditions")}
+_MAPPING_FILES = ("manifest.yaml", "rules.yaml", "lexicon.yaml", "safety.yaml")
+
+
+def entry_name(raw: Any, index: int) -> str:
+    """How problems name an entry: its id, "muscle -> zone" for a referral, else its place."""
+    if isinstance(raw, dict):
+        if isinstance(raw.get("id"), str):
+            return str(raw["id"])
+        if isinstance(raw.get("muscle"), str) and isinstance(raw.get("zone"), str):
+            return f"{raw['muscle']} -> {raw['zone']}"
+    return f"#{index + 1}"
+
+
+@dataclass
+class Layers:
+    """The merged raw content of every file, and where each entry came from."""
+
+    files: dict[str, Any] = field(default_factory=dict)
+    origin: dict[tuple[str, str], str] = field(default_factory=dict)
+    packs: list[PackManifest] = field(default_factory=list)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def label(self, file: str, entry: str) -> str:
+        return self.origin.get((file, entry), self.origin.get((file, "(file)"), file))
+
+
+def read_layers(base: Path, packs: Sequence[Path] = ()) -> Layers:
+    """Read the base folder, then each pack over it, in order."""
+    layers = Layers()
+    for file in (*LIST_FILES, *_MAPPING_FILES):
+        if (base / file).exists():
+            layers.files[file] = read_yaml(base / file, file)
+    for pack in packs:
+        _add_pack(layers, Path(pack))
+    return layers
+
+
+def _add_pack(layers: Layers, pack: Path) -> None:
+    tag = pack.name or str(pack)
+    if not pack.is_dir():
+        layers.problems.append((str(pack), "(folder)", "is not a folder"))
+        return
+    if not (pack / "pack.yaml").exists():
+        layers.problems.append(
+            (
+                f"{tag}/pack.yaml",
+                "(file)",
+                "missing: a knowledge pack needs a pack.yaml with its name and version",
+            )
+        )
+        return
+    try:
+        manifest = PackManifest.model_validate(read_yaml(pack / "pack.yaml", f"{tag}/pack.yaml"))
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"])
+            layers.problems.append((f"{tag}/pack.yaml", "(file)", f"{where}: {error['msg']}"))
+        return
+    layers.packs.append(manifest)
+    overrides = set(manifest.overrides)
+    tag = manifest.name
+    for file, key in LIST_FILES.items():
+        if (pack / file).exists():
+            raw = read_yaml(pack / file, f"{tag}/{file}")
+            items = raw.get(key) if isinstance(raw, dict) else None
+            if not isinstance(items, list) or set(raw) != {key}:
+                layers.problems.append(
+                    (
+                        f"{tag}/{file}",
+                        "(file)",
+                        f"expected exactly one top-level key '{key}' holding a list",
+                    )
+                )
+                continue
+            base = layers.files.setdefault(file, {key: []})
+            if not isinstance(base, dict) or not isinstance(base.get(key), list):
+                continue  # the base file's own problem is reported when it is validated
+            _merge_list(layers, file, base[key], items, overrides, f"{tag}/{file}")
+    for file in ("rules.yaml", "lexicon.yaml", "safety.yaml"):
+        if (pack / file).exists():
+            raw = read_yaml(pack / file, f"{tag}/{file}")
+            if not isinstance(raw, dict):
+                layers.problems.append((f"{tag}/{file}", "(file)", "expected a mapping"))
+                continue
+            base = layers.files.setdefault(file, {})
+            if isinstance(base, dict):
+                _merge_mapping(layers, file, base, raw, overrides, f"{tag}/{file}")
+
+
+def _merge_list(
+    layers: Layers,
+    file: str,
+    base: list[Any],
+    items: list[Any],
+    overrides: set[str],
+    label: str,
+) -> None:
+    names = {entry_name(item, i): i for i, item in enumerate(base)}
+    for index, item in enumerate(items):
+        name = entry_name(item, index)
+        if name in names and not name.startswith("#"):
+            if name in overrides:
+                base[names[name]] = item
+                layers.origin[(file, name)] = label
+            else:
+                layers.problems.append(
+                    (
+                        label,
+                        name,
+                        f"already defined in {layers.label(file, name)}"
+                        "; list it under `overrides` in pack.yaml to replace it",
+                    )
+                )
+            continue
+        names[name] = len(base)
+        base.append(item)
+        layers.origin[(file, name)] = label
+
+
+def _merge_mapping(
+    layers: Layers,
+    file: str,
+    base: dict[str, Any],
+    raw: dict[str, Any],
+    overrides: set[str],
+    label: str,
+) -> None:
+    for key, value in raw.items():
+        if key in _NESTED_LISTS.get(file, ()):
+            current = base.setdefault(key, [])
+            if isinstance(current, list) and isinstance(value, list):
+                _merge_list(layers, file, current, value, overrides, label)
+            else:
+                layers.problems.append((label, key, "expected a list"))
+        elif file == "lexicon.yaml" and isinstance(value, list):
+            current = base.setdefault(key, [])
+            current.extend(v for v in value if v not in current)
+        elif file == "lexicon.yaml" and isinstance(value, dict):
+            current = base.setdefault(key, {})
+            for k, v in value.items():
+                if isinstance(current.get(k), list) and isinstance(v, list):
+                    current[k].extend(x for x in v if x not in current[k])
+                elif k in current and current[k] != v and f"{key}.{k}" not in overrides:
+                    layers.problems.append(
+                        (
+                            label,
+                            f"{key}.{k}",
+                            "clashes with the base lexicon; "
+                            f"list '{key}.{k}' under `overrides` to replace it",
+                        )
+                    )
+                else:
+                    current[k] = v
+        elif key in base and key not in overrides:
+            layers.problems.append(
+                (
+                    label,
+                    key,
+                    f"already set in {file}; list '{key}' under "
+                    "`overrides` in pack.yaml to replace it",
+                )
+            )
+        else:
+            base[key] = value
+            layers.origin[(file, key)] = label

@@ -1,0 +1,107 @@
+"""JSON Schema for every knowledge file, generated from the pydantic models.
+
+Shipped in ``knowledge/schema/`` so an editor validates YAML as a clinician types (each bundled
+file names its schema in a ``yaml-language-server`` comment on its first line).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from rehabgraph.knowledge.models import (
+    Condition,
+    Exercise,
+    Imbalance,
+    Lexicon,
+    Manifest,
+    Muscle,
+    PackManifest,
+    Principle,
+    Referral,
+    RulesFile,
+    SafetyFile,
+    Source,
+    Zone,
+)
+
+__all__ = ["knowledge_schemas", "write_schemas"]
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourcesFile(_File):
+    sources: list[Source]
+
+
+class ZonesFile(_File):
+    zones: list[Zone]
+
+
+class MusclesFile(_File):
+    muscles: list[Muscle]
+
+
+class ReferralsFile(_File):
+    referrals: list[Referral]
+
+
+class ImbalancesFile(_File):
+    imbalances: list[Imbalance]
+
+
+class ExercisesFile(_File):
+    exercises: list[Exercise]
+
+
+class PrinciplesFile(_File):
+    principles: list[Principle]
+
+
+_FILES: dict[str, type[BaseModel]] = {
+    "manifest.yaml": Manifest,
+    "pack.yaml": PackManifest,
+    "sources.yaml": SourcesFile,
+    "zones.yaml": ZonesFile,
+    "muscles.yaml": MusclesFile,
+    "referrals.yaml": ReferralsFile,
+    "imbalances.yaml": ImbalancesFile,
+    "exercises.yaml": ExercisesFile,
+    "principles.yaml": PrinciplesFile,
+    "rules.yaml": RulesFile,
+    "lexicon.yaml": Lexicon,
+    "safety.yaml": SafetyFile,
+}
+# Conditions are listed in safety.yaml; imported so the schema module names every model.
+_ALSO = (Condition,)
+
+
+def knowledge_schemas() -> dict[str, dict[str, Any]]:
+    """File name -> its JSON Schema (draft 2020-12), titled and described for editors."""
+    out: dict[str, dict[str, Any]] = {}
+    for file, model in _FILES.items():
+        schema = model.model_json_schema()
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["title"] = f"rehabgraph knowledge: {file}"
+        out[file] = schema
+    return out
+
+
+def schema_file_name(file: str) -> str:
+    return file.replace(".yaml", ".schema.json")
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write every schema into ``folder``; returns the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file, schema in knowledge_schemas().items():
+        path = folder / schema_file_name(file)
+        path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
