@@ -30,21 +30,21 @@ def write(path: Path, data: Any) -> None:
 def test_a_pack_extends_the_bundled_knowledge(pack: Path) -> None:
     kb = rehabgraph.load_knowledge(extra=[pack])
     assert kb.version == "rehabgraph-bundled@2026.11.0+knee-extra@0.1"
-    assert "knee-front" in kb.knowledge.zones
+    assert "knee-tendon" in kb.knowledge.zones
     assert "vmo-step-down" in kb.knowledge.exercises
-    rec = Recommender(kb).recommend({"sites": [{"location": "front of my left knee"}]})
-    assert [e.exercise_id for e in rec.exercises] == ["rectus-femoris-stretch"]
+    rec = Recommender(kb).recommend({"sites": [{"location": "under my left kneecap"}]})
+    assert [e.exercise_id for e in rec.exercises] == ["popliteus-release"]
     assert rec.exercises[0].side == "left"
     assert rec.exercises[0].explanations[0].path == [
-        "knee-front",
-        "rectus-femoris",
-        "rectus-femoris-stretch",
+        "knee-tendon",
+        "popliteus",
+        "popliteus-release",
     ]
 
 
 def test_the_bundled_knowledge_is_untouched(pack: Path) -> None:
     rehabgraph.load_knowledge(extra=[pack])
-    assert "knee-front" not in rehabgraph.load_knowledge().knowledge.zones
+    assert "knee-tendon" not in rehabgraph.load_knowledge().knowledge.zones
 
 
 def test_an_id_clash_is_reported_with_the_pack_file(pack: Path) -> None:
@@ -59,7 +59,7 @@ def test_an_id_clash_is_reported_with_the_pack_file(pack: Path) -> None:
                     "evidence": "textbook",
                 },
                 {
-                    "id": "rectus-femoris",
+                    "id": "popliteus",
                     "name": "rectus femoris",
                     "sources": ["pack-source"],
                     "evidence": "textbook",
@@ -90,7 +90,7 @@ def test_an_override_replaces_the_base_entry(pack: Path) -> None:
                     "evidence": "textbook",
                 },
                 {
-                    "id": "rectus-femoris",
+                    "id": "popliteus",
                     "name": "rectus femoris",
                     "sources": ["pack-source"],
                     "evidence": "textbook",
@@ -108,8 +108,8 @@ def test_a_broken_reference_in_a_pack_names_the_pack_file(pack: Path) -> None:
         {
             "referrals": [
                 {
-                    "muscle": "rectus-femoris",
-                    "zone": "knee-frnt",
+                    "muscle": "popliteus",
+                    "zone": "knee-tendn",
                     "sources": ["pack-source"],
                     "evidence": "textbook",
                 }
@@ -120,7 +120,7 @@ def test_a_broken_reference_in_a_pack_names_the_pack_file(pack: Path) -> None:
         rehabgraph.load_knowledge(extra=[pack])
     problem = next(p for p in info.value.problems if "unknown zone" in p.problem)
     assert problem.file == "knee-extra/referrals.yaml"
-    assert "did you mean 'knee-front'" in problem.problem
+    assert "did you mean 'knee-tendon'" in problem.problem
 
 
 def test_a_pack_needs_its_manifest(pack: Path) -> None:
@@ -145,7 +145,7 @@ def test_a_pack_can_add_a_red_flag_for_its_zone(pack: Path) -> None:
                     "id": "kneecap-dislocated",
                     "question": "Did your kneecap pop out of place?",
                     "phrases": ["kneecap popped out"],
-                    "zones": ["knee-front"],
+                    "zones": ["knee-tendon"],
                     "urgency": "urgent",
                     "concern": "possible kneecap dislocation",
                     "tell": "See a clinician today.",
@@ -156,7 +156,7 @@ def test_a_pack_can_add_a_red_flag_for_its_zone(pack: Path) -> None:
         },
     )
     rec = Recommender(rehabgraph.load_knowledge(extra=[pack])).recommend(
-        {"sites": [{"location": "kneecap"}], "symptoms": ["my kneecap popped out"]}
+        {"sites": [{"location": "patellar tendon"}], "symptoms": ["my kneecap popped out"]}
     )
     assert rec.status == "refer"
 
@@ -166,7 +166,7 @@ def test_cli_layers_a_pack(pack: Path, capsys: pytest.CaptureFixture[str]) -> No
         main(
             [
                 "recommend",
-                "front of the knee",
+                "below the kneecap",
                 "--knowledge",
                 str(pack),
                 "--answers",
@@ -176,6 +176,6 @@ def test_cli_layers_a_pack(pack: Path, capsys: pytest.CaptureFixture[str]) -> No
         )
         == 0
     )
-    assert "rectus-femoris-stretch" in capsys.readouterr().out
+    assert "popliteus-release" in capsys.readouterr().out
     assert main(["knowledge", "check", str(pack)]) == 0
     assert "a pack over the bundled knowledge" in capsys.readouterr().out

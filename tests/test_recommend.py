@@ -53,18 +53,23 @@ def test_phrase_with_side_in_it(recommender: Recommender) -> None:
 
 def test_low_back_reaches_squeeze_through_gluteus_medius(recommender: Recommender) -> None:
     rec = recommender.recommend({"sites": [{"location": "lower back"}]})
-    assert ids(rec) == ["glute-squeeze"]
-    chain = rec.exercises[0].explanations[0]
+    assert "glute-squeeze" in ids(rec)
+    assert "vmo-step-down" not in ids(rec)  # nothing in the low back calls for knee loading
+    squeeze = rec.exercises[ids(rec).index("glute-squeeze")]
+    chain = squeeze.explanations[0]
     assert chain.path == ["low-back", "gluteus-medius", "uneven-hips", "glute-squeeze"]
     assert "gluteus medius" in chain.sentence and "uneven hips" in chain.sentence
 
 
 def test_inner_knee_reaches_step_down_through_vastus_medialis(recommender: Recommender) -> None:
     rec = recommender.recommend({"sites": [{"location": "inner knee", "side": "left"}]})
-    assert ids(rec) == ["glute-squeeze", "vmo-step-down"]
-    rules = {e.rule_id for e in rec.exercises[1].explanations}
+    order = ids(rec)
+    assert order.index("glute-squeeze") < order.index("vmo-step-down")
+    step_down = rec.exercises[order.index("vmo-step-down")]
+    rules = {e.rule_id for e in step_down.explanations}
     assert rules == {"unbalanced-muscle-refers-pain", "strengthen-referring-muscle"}
-    assert rec.exercises[1].side == "left"
+    assert all("vastus-medialis" in e.path for e in step_down.explanations)
+    assert step_down.side == "left"
 
 
 def test_step_down_carries_steps_dosage_and_stop_rule(recommender: Recommender) -> None:
@@ -92,8 +97,9 @@ def test_two_sites_on_two_sides(recommender: Recommender) -> None:
             ]
         }
     )
-    assert ids(rec) == ["glute-squeeze", "vmo-step-down"]
-    assert rec.exercises[1].side == "both"
+    order = ids(rec)
+    assert order.index("glute-squeeze") < order.index("vmo-step-down")
+    assert rec.exercises[order.index("vmo-step-down")].side == "both"
     assert {s.zones[0].id for s in rec.sites} == {"knee-lateral", "knee-medial"}
 
 
@@ -170,17 +176,17 @@ def test_zone_without_exercises_is_no_match(edit: object, knowledge_copy: object
         "zones.yaml",
         lambda d: d["zones"].append(
             {  # type: ignore[operator]
-                "id": "heel",
-                "name": "heel",
-                "region": "foot",
-                "aliases": ["heel"],
+                "id": "wrist",
+                "name": "wrist",
+                "region": "arm",
+                "aliases": ["wrist"],
                 "sources": ["vmo-article"],
                 "evidence": "article",
             }
         ),
     )
     rec = Recommender(rehabgraph.load_knowledge(knowledge_copy)).recommend(
-        {"sites": [{"location": "heel"}]}
+        {"sites": [{"location": "wrist"}]}
     )
     assert rec.status == "no_match"
     assert rec.exercises == []

@@ -59,7 +59,10 @@ def test_typo_gets_close_matches_not_a_guess(
 
 @pytest.mark.parametrize(
     ("phrase", "expected"),
-    [("knee", {"outer knee", "inner knee"}), ("my back hurts", {"low back"})],
+    [
+        ("knee", {"outer knee", "inner knee", "front of the knee", "back of the knee"}),
+        ("my back hurts", {"low back"}),
+    ],
 )
 def test_too_broad_asks_which_part(
     recommender: Recommender, phrase: str, expected: set[str]

@@ -167,6 +167,12 @@ class Recommender:
                 warnings.append(
                     f"Feedback on {fb.exercise_id!r} was not used: it is not part of this plan."
                 )
+        if result.dropped:
+            names = ", ".join(k.exercises[e].name for e in result.dropped)
+            warnings.append(
+                f"Also reached, but left out to keep the plan to {k.scoring.max_exercises} "
+                f"exercises: {names}."
+            )
         if not exercises and excluded:
             warnings.append(
                 "Every exercise these places reach was left out for you (see the list of "

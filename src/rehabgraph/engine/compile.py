@@ -133,7 +133,7 @@ def _sources(rule: Rule, edges: tuple[EdgeRef, ...], graph: Any) -> tuple[str, .
     return tuple(out)
 
 
-def _weight(edges: tuple[EdgeRef, ...], graph: Any, weights: Mapping[str, float]) -> float:
+def _weight(edges: tuple[EdgeRef, ...], graph: Any, weights: Mapping[Any, float]) -> float:
     levels = [graph.edges[e.source, e.target, e.type]["evidence"] for e in edges]
     return min((weights.get(level, 1.0) for level in levels), default=1.0)
 
@@ -164,6 +164,7 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
                     edges,
                     _sentence(rule, nodes, attrs, graph),
                     _sources(rule, edges, graph),
+                    _weight(edges, graph, kb.knowledge.scoring.evidence_weight),
                 )
                 found[rule.start].setdefault(start, []).append(match)
                 if rule.order == "after":

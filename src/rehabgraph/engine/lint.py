@@ -84,6 +84,9 @@ def _cited(kb: KnowledgeBase) -> set[str]:
         ids.update(q.sources)
     for p in k.principles.values():
         ids.update(p.sources)
+    for codes in [z.codes for z in k.zones.values()] + [m.codes for m in k.muscles.values()]:
+        for code in codes:
+            ids.update(code.sources)
     for ex in k.exercises.values():
         for item in (*ex.contraindications, *ex.precautions):
             ids.update(item.sources)

@@ -41,6 +41,8 @@ class Plan:
     items: list[PlannedItem]
     # every exercise the rules reached, and where it ended up for this person
     swaps: dict[str, Swap]
+    # exercises reached but left out of a plan longer than the knowledge's max_exercises
+    dropped: list[str] = field(default_factory=list)
 
 
 def combine_sides(sides: set[str] | frozenset[str]) -> Side | None:
@@ -91,21 +93,31 @@ def plan(
             weight=match.weight,
         )
 
-    def add(match: Match, weight: float, sides: set[str], origin: str) -> bool:
+    # (exercise, rule, site) -> the best score that rule has given the exercise for that site:
+    # a rule counts once per exercise and site, by its strongest path; every path still explains
+    best: dict[tuple[str, str, int], float] = {}
+
+    def add(match: Match, weight: float, sides: set[str], origin: str, site: int) -> bool:
         """Add one landed match; True when it brought a new exercise into the plan."""
         new = match.exercise not in items
         item = items.setdefault(match.exercise, PlannedItem(match.exercise))
         if match in item.matches:
             return False
-        item.score += match.rule.score * match.weight * weight
+        value = match.rule.score * match.weight * weight
+        key = (match.exercise, match.rule.id, site)
+        if value > best.get(key, 0.0):
+            item.score += value - best.get(key, 0.0)
+            best[key] = value
         item.sides |= sides
         item.matches.append(match)
         if origin != match.exercise and origin not in item.adapted_from:
             item.adapted_from.append(origin)
         weight_of[match.exercise] = max(weight_of.get(match.exercise, 0.0), weight)
+        site_of.setdefault(match.exercise, site)
         return new
 
-    for site in sites:
+    site_of: dict[str, int] = {}
+    for index, site in enumerate(sites):
         intensity = scoring.default_intensity if site.intensity is None else site.intensity
         weight = scoring.base + scoring.per_intensity_point * intensity
         sides: set[str] = {site.side} if site.side else set()
@@ -113,7 +125,7 @@ def plan(
             for match in compiled.from_zone.get(zone, ()):
                 landed = land(match)
                 if landed is not None:
-                    add(landed, weight, sides, match.exercise)
+                    add(landed, weight, sides, match.exercise, index)
 
     queue = sorted(items)
     while queue:  # rules that start at an exercise already in the plan
@@ -121,12 +133,20 @@ def plan(
         for match in compiled.from_exercise.get(start, ()):
             landed = land(match)
             if landed is not None and add(
-                landed, weight_of[start], set(items[start].sides), match.exercise
+                landed, weight_of[start], set(items[start].sides), match.exercise, site_of[start]
             ):
                 queue.append(landed.exercise)
 
     for item in items.values():
         item.score = round(item.score, 3)
+    dropped: list[str] = []
+    if scoring.max_exercises is not None and len(items) > scoring.max_exercises:
+        ranked_by_score = sorted(items, key=lambda e: (-items[e].score, e))
+        keep = set(ranked_by_score[: scoring.max_exercises])
+        for exercise in list(keep):  # what must come first stays with what needs it
+            keep |= {b for b in compiled.must_follow.get(exercise, ()) if b in items}
+        dropped = [e for e in ranked_by_score if e not in keep]
+        items = {e: items[e] for e in items if e in keep}
     order: Any = nx.DiGraph()
     order.add_nodes_from(items)
     for exercise in items:
@@ -136,4 +156,4 @@ def plan(
             if before in items
         )
     ranked = nx.lexicographical_topological_sort(order, key=lambda e: (-items[e].score, e))
-    return Plan([items[e] for e in ranked], swaps)
+    return Plan([items[e] for e in ranked], swaps, dropped)

@@ -200,6 +200,8 @@ def read_knowledge(path: Path, extra: Sequence[Path] = ()) -> Knowledge:
     ):
         for item in table.values():
             cite(file, item.id, item.sources)
+            for i, code in enumerate(getattr(item, "codes", [])):
+                cite(file, item.id, code.sources, f"codes[{i}].sources")
     seen_pairs: set[tuple[str, str]] = set()
     for name, referral in referrals:
         ref("referrals.yaml", name, "muscle", referral.muscle, "muscle")

@@ -26,6 +26,7 @@ __all__ = [
     "Action",
     "Adaptation",
     "Before",
+    "Code",
     "Condition",
     "Contraindication",
     "Corrects",
@@ -137,12 +138,34 @@ class Source(Model):
         return self
 
 
+_CODE_PATTERNS = {
+    "UBERON": r"^UBERON:\d{7}$",
+    "FMA": r"^FMA:\d{1,7}$",
+    "SNOMED-CT": r"^\d{6,18}$",
+}
+
+
+class Code(Model):
+    """An identifier from a public vocabulary, with the source that confirms it."""
+
+    sources: list[Id] = Field(min_length=1)
+    system: Literal["UBERON", "FMA", "SNOMED-CT"]
+    code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> Code:
+        if not re.match(_CODE_PATTERNS[self.system], self.code):
+            raise ValueError(f"{self.code!r} is not a well-formed {self.system} code")
+        return self
+
+
 class Zone(Cited):
     id: Id
     name: Phrase
     region: Phrase
     sided: bool = False
     aliases: list[Phrase] = Field(min_length=1)
+    codes: list[Code] = Field(default_factory=list)
 
 
 class Muscle(Cited):
@@ -151,6 +174,7 @@ class Muscle(Cited):
     group: Phrase | None = None
     aliases: list[Phrase] = Field(default_factory=list)
     description: Text | None = None
+    codes: list[Code] = Field(default_factory=list)
 
 
 class Referral(Cited):
@@ -315,6 +339,13 @@ class Rule(Model):
 
 
 class Scoring(Model):
+    max_exercises: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="The most exercises a plan shows (what must come first is always kept); "
+        "None: no limit.",
+    )
     base: float = Field(default=0.5, ge=0, le=10)
     per_intensity_point: float = Field(default=0.05, ge=0, le=10)
     default_intensity: int = Field(default=5, ge=0, le=10)
