@@ -1,7 +1,9 @@
 """Reading YAML the safe way: no tags, no aliases or anchors, bounded size and depth.
 
 Knowledge files are written by people and may come from anywhere (a knowledge pack), so the
-reader refuses what a data file never needs and a hostile file could abuse (alias bombs).
+reader refuses what a data file never needs and a hostile file could abuse (alias bombs). The
+event stream is checked first and only then built into objects, with libyaml's C parser when it is
+installed (it usually is) and PyYAML's own otherwise.
 """
 
 from __future__ import annotations
@@ -10,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.error import MarkedYAMLError
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
-from yaml.nodes import Node
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 
 from rehabgraph.errors import KnowledgeError
 
@@ -21,36 +21,35 @@ __all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "read_yaml"]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
 
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that also refuses anchors, aliases and nesting deeper than MAX_DEPTH."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
+class _RefusedError(Exception):
+    def __init__(self, problem: str, line: int | None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.line = line
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+
+def _check_events(text: str) -> None:
+    """Refuse aliases, anchors and deep nesting before anything is constructed."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
         if isinstance(event, AliasEvent):
-            raise MarkedYAMLError(
-                problem=f"aliases (*{event.anchor}) are not allowed in knowledge files",
-                problem_mark=event.start_mark,  # type: ignore[arg-type]
+            raise _RefusedError(
+                f"aliases (*{event.anchor}) are not allowed in knowledge files", line
             )
         if isinstance(event, ScalarEvent | CollectionStartEvent) and event.anchor is not None:
-            raise MarkedYAMLError(
-                problem=f"anchors (&{event.anchor}) are not allowed in knowledge files",
-                problem_mark=event.start_mark,  # type: ignore[arg-type]
+            raise _RefusedError(
+                f"anchors (&{event.anchor}) are not allowed in knowledge files", line
             )
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise MarkedYAMLError(
-                    problem=f"nesting deeper than {MAX_DEPTH} levels",
-                    problem_mark=event.start_mark,
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _RefusedError(f"nesting deeper than {MAX_DEPTH} levels", line)
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
 
 
 def read_yaml(path: Path, display_name: str) -> Any:
@@ -72,11 +71,11 @@ def read_yaml(path: Path, display_name: str) -> Any:
             display_name, "(file)", f"cannot read as UTF-8: {exc}"
         ) from None
     try:
-        loader = _StrictLoader(text)
-        try:
-            return loader.get_single_data()
-        finally:
-            loader.dispose()
+        _check_events(text)
+        return yaml.load(text, Loader=_Loader)
+    except _RefusedError as exc:
+        where = f"line {exc.line}" if exc.line else "(file)"
+        raise KnowledgeError.single(display_name, where, f"invalid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
