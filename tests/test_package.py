@@ -47,7 +47,7 @@ def test_import_is_light() -> None:
 
 
 def test_inner_layers_do_not_import_outer_ones() -> None:
-    order = ["knowledge", "graph", "engine", "api", "cli"]
+    order = ["knowledge", "graph", "engine", "api", "viz", "cli"]
     src = Path(rehabgraph.__file__).parent
     for i, layer in enumerate(order):
         files = (
@@ -71,6 +71,10 @@ def test_inner_layers_do_not_import_outer_ones() -> None:
         "rehabgraph.api.recommender",
         "rehabgraph.engine.resolve",
         "rehabgraph.graph.build",
+        "rehabgraph.graph.stats",
+        "rehabgraph.viz.explanation",
+        "rehabgraph.viz.body",
+        "rehabgraph.viz.knowledge",
     ],
 )
 def test_docstring_examples_run(module: str) -> None:

@@ -85,6 +85,16 @@ def _parser() -> argparse.ArgumentParser:
         help="give no plan until every screening question is answered",
     )
     rec.add_argument("--json", action="store_true", help="print the Recommendation as JSON")
+    rec.add_argument(
+        "--picture",
+        metavar="FILE.png",
+        help="also draw the chain of reasons to FILE (needs rehabgraph[viz])",
+    )
+    rec.add_argument(
+        "--body-map",
+        metavar="FILE.png",
+        help="also draw where it hurts on a body outline (needs rehabgraph[viz])",
+    )
     _knowledge_options(rec)
 
     zones = sub.add_parser("zones", help="list the places rehabgraph knows and how to name them")
@@ -164,6 +174,32 @@ def _recommend(args: argparse.Namespace, out: TextIO) -> int:
     except (EOFError, KeyboardInterrupt):
         return _fail("stopped before the screening questions were answered", EXIT_USAGE)
     out.write(rec.model_dump_json(indent=2) + "\n" if args.json else rec.explain())
+    return _pictures(args, rec)
+
+
+def _pictures(args: argparse.Namespace, rec: Any) -> int:
+    """--picture and --body-map: draw, or say clearly why not."""
+    wanted = [
+        (path, name)
+        for path, name in ((args.picture, "draw_explanation"), (args.body_map, "body_map"))
+        if path
+    ]
+    if not wanted:
+        return EXIT_OK
+    from rehabgraph.errors import MissingDependencyError
+
+    try:
+        from rehabgraph import viz
+    except MissingDependencyError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    except ImportError:
+        return _fail('matplotlib is needed for pictures: pip install "rehabgraph[viz]"', EXIT_USAGE)
+    for path, name in wanted:
+        try:
+            getattr(viz, name)(rec).savefig(path, dpi=120)
+        except OSError as exc:
+            return _fail(f"cannot write {path}: {exc.strerror or exc}", EXIT_USAGE)
+        print(f"rehabgraph: wrote {path}", file=sys.stderr)
     return EXIT_OK
 
 

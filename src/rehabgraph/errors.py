@@ -9,6 +9,7 @@ __all__ = [
     "InvalidReportError",
     "KnowledgeError",
     "KnowledgeProblem",
+    "MissingDependencyError",
     "RehabgraphError",
     "UnknownExerciseError",
     "UnknownLocationError",
@@ -80,3 +81,14 @@ class UnknownExerciseError(RehabgraphError, KeyError):
 
 class InvalidReportError(RehabgraphError, ValueError):
     """A pain report that does not validate (wrong types, intensity out of range, no sites)."""
+
+
+class MissingDependencyError(RehabgraphError, ImportError):
+    """An optional part of rehabgraph was used without its extra installed."""
+
+    def __init__(self, package: str, extra: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f'{package} is needed for this; install it with: pip install "rehabgraph[{extra}]"'
+        )

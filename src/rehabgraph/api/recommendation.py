@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rehabgraph.api.report import Side
+from rehabgraph.api.report import PainReport, Side
 from rehabgraph.knowledge.models import Dosage
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "ScreeningItem",
     "SourceRef",
     "Status",
+    "WhyNot",
     "ZoneRef",
 ]
 
@@ -46,6 +47,8 @@ class Explanation(_Out):
 
     rule_id: str
     path: list[str] = Field(description="Node ids in the order the rule walked them.")
+    labels: list[str] = Field(description="The names of the path's nodes, for people.")
+    kinds: list[str] = Field(description="The kind of each node on the path (zone, muscle...).")
     edges: list[PathEdge] = Field(description="The edges walked, one fewer than the nodes.")
     sources: list[str]
     evidence: str = Field(description="The weakest evidence level among the path's facts.")
@@ -126,6 +129,29 @@ class SourceRef(_Out):
     locator: str | None = None
 
 
+class WhyNot(_Out):
+    """Why an exercise is (or is not) in a person's plan."""
+
+    exercise_id: str
+    name: str
+    reason: Literal[
+        "recommended",
+        "not_reachable",
+        "excluded",
+        "replaced",
+        "outranked",
+        "referred",
+        "needs_screening",
+        "another_version",
+    ]
+    message: str = Field(description="The answer in plain words.")
+    replaced_by: str | None = None
+    reached_from: list[str] = Field(
+        default_factory=list, description="Zones that would reach the exercise (not_reachable)."
+    )
+    sources: list[str] = Field(default_factory=list)
+
+
 class Recommendation(_Out):
     """The plan: exercises in the order to do them, each with the reasons why.
 
@@ -146,6 +172,47 @@ class Recommendation(_Out):
     notice: str
     sources: list[SourceRef] = Field(description="Every source cited anywhere in this answer.")
     knowledge_version: str
+    report: PainReport = Field(description="The report this answers, as validated.")
+    conditions: list[str] = Field(
+        default_factory=list, description="The condition ids the report's conditions resolved to."
+    )
+    dropped: list[str] = Field(
+        default_factory=list,
+        description="Exercises reached but outranked when the plan is capped (max_exercises).",
+    )
+
+    def basis(self) -> dict[str, Any]:
+        """Everything this recommendation rests on, for a clinician to review independently.
+
+        Inputs as resolved, the rules that fired, every fact (graph edge) used with its sources
+        and evidence, the sources themselves and the knowledge version.
+        """
+        facts: dict[tuple[str, str, str], dict[str, Any]] = {}
+        rules: dict[str, None] = {}
+        for ex in self.exercises:
+            for e in ex.explanations:
+                rules[e.rule_id] = None
+                for edge in e.edges:
+                    facts.setdefault((edge.source, edge.type, edge.target), edge.model_dump())
+        return {
+            "schema_version": self.schema_version,
+            "knowledge_version": self.knowledge_version,
+            "status": self.status,
+            "inputs": {
+                "sites": [s.model_dump() for s in self.sites],
+                "answers": dict(self.report.answers),
+                "symptoms": list(self.report.symptoms),
+                "conditions": list(self.conditions),
+                "feedback": [f.model_dump() for f in self.report.feedback],
+            },
+            "referral": self.referral.model_dump() if self.referral else None,
+            "rules_fired": list(rules),
+            "facts": list(facts.values()),
+            "excluded": [x.model_dump() for x in self.excluded],
+            "screening_open": [q.id for q in self.screening],
+            "sources": [s.model_dump() for s in self.sources],
+            "notice": self.notice,
+        }
 
     def explain(self) -> str:
         """The plan in words, for the person: what to do, in order, and why."""

@@ -21,6 +21,7 @@ from rehabgraph.api.recommendation import (
     ScreeningItem,
     SourceRef,
     Status,
+    WhyNot,
     ZoneRef,
 )
 from rehabgraph.api.report import PainReport, Side
@@ -45,7 +46,7 @@ from rehabgraph.errors import (
     UnknownLocationError,
 )
 from rehabgraph.graph.base import KnowledgeBase
-from rehabgraph.knowledge.models import Source
+from rehabgraph.knowledge.models import EVIDENCE_ORDER, Source
 
 __all__ = ["Recommender"]
 
@@ -64,15 +65,44 @@ class Recommender:
     ['glute-squeeze', 'vmo-step-down']
     """
 
-    __slots__ = ("_adapter", "_compiled", "_kb", "_require_screening", "_resolver", "_safety")
+    __slots__ = (
+        "_adapter",
+        "_compiled",
+        "_kb",
+        "_max_exercises",
+        "_reached_from",
+        "_require_screening",
+        "_resolver",
+        "_safety",
+        "_scoring",
+    )
 
-    def __init__(self, kb: KnowledgeBase, *, require_screening: bool = False) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        require_screening: bool = False,
+        max_exercises: int | None = None,
+    ) -> None:
         self._kb = kb
         self._require_screening = require_screening
+        self._max_exercises = max_exercises
+        scoring = kb.knowledge.scoring
+        if max_exercises is not None:
+            if max_exercises < 1:
+                raise ValueError("max_exercises must be at least 1")
+            scoring = scoring.model_copy(update={"max_exercises": max_exercises})
+        self._scoring = scoring
         self._resolver = LocationResolver.from_knowledge(kb.knowledge)
         self._safety = SafetyIndex.from_knowledge(kb.knowledge)
         self._adapter = Adapter(kb.knowledge)
         self._compiled = compile_rules(kb)
+        # exercise -> the zones whose rules reach it (for why_not), built once
+        reached: dict[str, set[str]] = {}
+        for zone, matches in self._compiled.from_zone.items():
+            for m in matches:
+                reached.setdefault(m.exercise, set()).add(zone)
+        self._reached_from = {e: tuple(sorted(z)) for e, z in reached.items()}
 
     @classmethod
     def default(cls) -> Recommender:
@@ -121,7 +151,7 @@ class Recommender:
             if screen.unknown_answers:
                 ignored.append(self._unknown_answers(screen.unknown_answers))
             ignored += [f"unknown condition {text!r}" for text, _ in unknown_conditions]
-            return self._refer(sites, screen, ignored)
+            return self._refer(sites, screen, ignored, report)
         if not_understood:
             raise not_understood[0]
         if screen.unknown_answers:
@@ -150,12 +180,14 @@ class Recommender:
                 "not answered: check them before you start."
             )
         if self._require_screening and (screening or screen.unrecognised_symptoms):
-            return self._answer("needs_screening", sites, [], [], screening, None, warnings)
+            return self._answer(
+                "needs_screening", sites, [], [], screening, None, warnings, report, conditions
+            )
 
         result = plan(
             site_zones,
             self._compiled,
-            k.scoring,
+            self._scoring,
             lambda e: self._adapter.adapt(e, frozenset(conditions), feedback),
         )
         exercises = [self._planned(item, conditions) for item in result.items]
@@ -170,7 +202,7 @@ class Recommender:
         if result.dropped:
             names = ", ".join(k.exercises[e].name for e in result.dropped)
             warnings.append(
-                f"Also reached, but left out to keep the plan to {k.scoring.max_exercises} "
+                f"Also reached, but left out to keep the plan to {self._scoring.max_exercises} "
                 f"exercises: {names}."
             )
         if not exercises and excluded:
@@ -179,7 +211,115 @@ class Recommender:
                 "exercises left out); ask a physiotherapist what to do instead."
             )
         status: Status = "exercise" if exercises else "no_match"
-        return self._answer(status, sites, exercises, excluded, screening, None, warnings)
+        return self._answer(
+            status,
+            sites,
+            exercises,
+            excluded,
+            screening,
+            None,
+            warnings,
+            report,
+            conditions,
+            result.dropped,
+        )
+
+    def why_not(self, report: PainReport | Mapping[str, Any], exercise_id: str) -> WhyNot:
+        """Why ``exercise_id`` is, or is not, in the plan for ``report``.
+
+        The answer is one of: recommended, referred (a red flag), needs_screening, excluded (a
+        contraindication, with its reason and source), replaced (by an easier or harder version),
+        outranked (the plan was capped), or not_reachable (and which zones would reach it).
+        """
+        k = self._kb.knowledge
+        if exercise_id not in k.exercises:
+            close = difflib.get_close_matches(exercise_id, list(k.exercises), n=3)
+            raise UnknownExerciseError(exercise_id, close)
+        name = k.exercises[exercise_id].name
+        rec = self.recommend(report)
+
+        def answer(reason: Any, message: str, **more: Any) -> WhyNot:
+            return WhyNot(
+                exercise_id=exercise_id, name=name, reason=reason, message=message, **more
+            )
+
+        planned = {e.exercise_id: e for e in rec.exercises}
+        if exercise_id in planned:
+            return answer(
+                "recommended",
+                f"The {name} is in your plan.",
+                sources=sorted({s for x in planned[exercise_id].explanations for s in x.sources}),
+            )
+        if rec.status == "refer" and rec.referral is not None:
+            return answer(
+                "referred",
+                f"No exercise is recommended: {rec.referral.reason}",
+                sources=rec.referral.sources,
+            )
+        if rec.status == "needs_screening":
+            return answer(
+                "needs_screening",
+                "No exercise is recommended until the screening questions are answered.",
+            )
+        swapped = next((e for e in rec.exercises if e.adapted_from == exercise_id), None)
+        excluded = next((x for x in rec.excluded if x.exercise_id == exercise_id), None)
+        if excluded is not None:
+            final = (
+                swapped.name
+                if swapped is not None
+                else (k.exercises[excluded.replaced_by].name if excluded.replaced_by else None)
+            )
+            instead = f" The plan uses the {final} instead." if final else ""
+            return answer(
+                "excluded",
+                f"The {name} is left out for you: {excluded.reason}.{instead}",
+                replaced_by=swapped.exercise_id if swapped is not None else excluded.replaced_by,
+                sources=excluded.sources,
+            )
+        if swapped is not None:
+            why = swapped.explanations[0].sentence if swapped.explanations else ""
+            return answer(
+                "replaced",
+                f"The {name} was replaced by the {swapped.name}. {why}",
+                replaced_by=swapped.exercise_id,
+                sources=swapped.explanations[0].sources if swapped.explanations else [],
+            )
+        if exercise_id in rec.dropped:
+            return answer(
+                "outranked",
+                f"The {name} fits, but other exercises ranked higher and "
+                f"the plan is kept to {self._scoring.max_exercises} exercises.",
+            )
+        family = k.exercises[exercise_id].family_id
+        sibling = next(
+            (
+                e
+                for e in rec.exercises
+                if e.exercise_id != exercise_id and k.exercises[e.exercise_id].family_id == family
+            ),
+            None,
+        )
+        if sibling is not None:
+            return answer(
+                "another_version",
+                f"The {name} is another version of the {sibling.name}, which is in your plan; it "
+                "comes in when that version hurts, is too easy, or is not advised for you.",
+                replaced_by=sibling.exercise_id,
+            )
+        zones = self._reached_from.get(exercise_id, ())
+        if not zones:  # a version reached only from the exercise it varies
+            zones = self._reached_from.get(family, ())
+        names = ", ".join(k.zones[z].name for z in zones)
+        where = (
+            f" It is reached from: {names}."
+            if zones
+            else (" No zone reaches it directly; it comes in as part of another exercise's plan.")
+        )
+        return answer(
+            "not_reachable",
+            f"Nothing in your report leads to the {name}.{where}",
+            reached_from=list(zones),
+        )
 
     # --- parts of an answer ---------------------------------------------------------------
 
@@ -212,7 +352,11 @@ class Recommender:
         return sites, site_zones, errors
 
     def _refer(
-        self, sites: list[ResolvedSite], screen: Screening, not_understood: list[str]
+        self,
+        sites: list[ResolvedSite],
+        screen: Screening,
+        not_understood: list[str],
+        report: PainReport,
     ) -> Recommendation:
         questions = self._kb.knowledge.questions
         flags = self._safety.most_urgent(screen.present)
@@ -230,7 +374,7 @@ class Recommender:
             f"rehabgraph did not recognise the symptom {text!r}."
             for text in screen.unrecognised_symptoms
         ]
-        return self._answer("refer", sites, [], [], [], referral, warnings)
+        return self._answer("refer", sites, [], [], [], referral, warnings, report)
 
     def _answer(
         self,
@@ -241,6 +385,9 @@ class Recommender:
         screening: list[ScreeningItem],
         referral: Referral | None,
         warnings: list[str],
+        report: PainReport,
+        conditions: Iterable[str] = (),
+        dropped: Iterable[str] = (),
     ) -> Recommendation:
         k = self._kb.knowledge
         ids: dict[str, None] = {}
@@ -264,6 +411,9 @@ class Recommender:
             notice=k.notice,
             sources=[_source_ref(k.sources[i]) for i in ids],
             knowledge_version=k.version,
+            report=report,
+            conditions=list(conditions),
+            dropped=list(dropped),
         )
 
     def _screening_items(self, ids: Iterable[str]) -> list[ScreeningItem]:
@@ -353,6 +503,8 @@ class Recommender:
         return Explanation(
             rule_id=match.rule.id,
             path=list(match.nodes),
+            labels=[graph.nodes[n]["name"] for n in match.nodes],
+            kinds=[graph.nodes[n]["kind"] for n in match.nodes],
             edges=edges,
             sources=list(match.sources),
             evidence=_weakest(e.evidence for e in edges),
@@ -361,19 +513,9 @@ class Recommender:
         )
 
 
-_EVIDENCE_ORDER = (
-    "guideline",
-    "systematic-review",
-    "consensus",
-    "textbook",
-    "expert-opinion",
-    "article",
-)
-
-
 def _weakest(levels: Iterable[str]) -> str:
-    ranked = [lv for lv in levels if lv in _EVIDENCE_ORDER]
-    return max(ranked, key=_EVIDENCE_ORDER.index) if ranked else "article"
+    ranked = [lv for lv in levels if lv in EVIDENCE_ORDER]
+    return max(ranked, key=EVIDENCE_ORDER.index) if ranked else EVIDENCE_ORDER[-1]
 
 
 def _source_ref(s: Source) -> SourceRef:

@@ -1,0 +1,151 @@
+"""body_map: a front and back outline with the painful zones shaded and the referring muscles
+marked. Where each zone and muscle is drawn comes from body_layout.yaml beside this file: drawing
+coordinates, not medical facts."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from rehabgraph.api.recommendation import Recommendation
+from rehabgraph.viz.style import KIND_COLOURS, new_figure
+
+__all__ = ["body_map"]
+
+_VIEWS = {"front": -1.6, "back": 1.6}  # x of each view's midline
+
+
+@cache
+def _layout() -> dict[str, Any]:
+    text = resources.files("rehabgraph.viz").joinpath("body_layout.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def _x(view: str, side: str, lateral: float) -> float:
+    """Screen x of a point ``lateral`` from the midline on the person's ``side``.
+
+    From the front you see the person's right on your left; from the back, on your right.
+    """
+    sign = -1.0 if side == "right" else 1.0
+    if view == "back":
+        sign = -sign
+    return _VIEWS[view] + sign * lateral
+
+
+def _outline(ax: Any) -> None:
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    style: dict[str, Any] = {"fc": "#fbfbfb", "ec": "#888888", "lw": 1.0}
+    for view, mid in _VIEWS.items():
+        ax.add_patch(Circle((mid, 9.3), 0.45, **style))
+        ax.add_patch(
+            FancyBboxPatch(
+                (mid - 0.75, 5.6), 1.5, 3.1, boxstyle="round,pad=0.05,rounding_size=0.3", **style
+            )
+        )
+        for sign in (-1, 1):
+            ax.add_patch(
+                FancyBboxPatch(
+                    (mid + sign * 0.42 - 0.3, 0.6),
+                    0.6,
+                    5.0,
+                    boxstyle="round,pad=0.02,rounding_size=0.25",
+                    **style,
+                )
+            )
+            ax.add_patch(
+                FancyBboxPatch(
+                    (mid + sign * 0.95 - 0.14, 5.3),
+                    0.28,
+                    3.3,
+                    boxstyle="round,pad=0.02,rounding_size=0.12",
+                    **style,
+                )
+            )
+        ax.text(mid, 10.1, view, ha="center", va="bottom", fontsize=9, fontweight="bold")
+        ax.text(mid - 1.25, 10.1, "R" if view == "front" else "L", fontsize=8, color="#666666")
+        ax.text(mid + 1.25, 10.1, "L" if view == "front" else "R", fontsize=8, color="#666666")
+
+
+def body_map(rec: Recommendation) -> Any:
+    """A front and back body outline with the painful zones shaded on the reported side (both
+    sides, lighter, when no side was given) and the muscles whose trigger points refer there
+    marked with numbers listed beside the figure. Returns a matplotlib Figure.
+
+    >>> from rehabgraph import Recommender
+    >>> fig = body_map(Recommender.default().recommend({"sites": [{"location": "heel"}]}))
+    >>> fig.axes[0].get_title()
+    'Where it hurts, and the muscles that can refer pain there'
+    """
+    from matplotlib.patches import Ellipse
+
+    layout = _layout()
+    fig = new_figure(width=8.0, height=5.6)
+    ax = fig.add_axes((0.0, 0.0, 0.62, 0.93))
+    ax.set_xlim(-3.2, 3.2)
+    ax.set_ylim(0.2, 10.8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("Where it hurts, and the muscles that can refer pain there", fontsize=10)
+    _outline(ax)
+    not_drawn: list[str] = []
+    zones_drawn: dict[str, str | None] = {}
+    for site in rec.sites:
+        for zone in site.zones:
+            zones_drawn[zone.id] = site.side
+            spot = layout["zones"].get(zone.id)
+            if spot is None:
+                not_drawn.append(zone.name)
+                continue
+            sides = (
+                ["left", "right"]
+                if site.side in (None, "both") or spot["lateral"] == 0
+                else [site.side]
+            )
+            alpha = 0.45 if site.side is None else 0.75
+            for side in sides:
+                ax.add_patch(
+                    Ellipse(
+                        (_x(spot["view"], side, spot["lateral"]), spot["y"]),
+                        spot.get("w", 0.45),
+                        spot.get("h", 0.45),
+                        fc=KIND_COLOURS["zone"],
+                        ec="#c0392b",
+                        lw=1.0,
+                        alpha=alpha,
+                    )
+                )
+    muscles: dict[str, str] = {}
+    muscle_sides: dict[str, set[str]] = {}
+    for ex in rec.exercises:
+        for e in ex.explanations:
+            if e.kinds[:2] == ["zone", "muscle"] and e.path[0] in zones_drawn:
+                muscles.setdefault(e.path[1], e.labels[1])
+                side_said = zones_drawn[e.path[0]]
+                sides_here = {"left", "right"} if side_said in (None, "both") else {side_said}
+                muscle_sides.setdefault(e.path[1], set()).update(sides_here)
+    legend = []
+    for number, (muscle, name) in enumerate(sorted(muscles.items(), key=lambda m: m[1]), 1):
+        spot = layout["muscles"].get(muscle)
+        if spot is None:
+            legend.append(f"{number}. {name} (not drawn)")
+            continue
+        legend.append(f"{number}. {name}")
+        for side in sorted(muscle_sides.get(muscle, {"right"})):
+            x = _x(spot["view"], side, spot["lateral"])
+            ax.plot(
+                [x], [spot["y"]], marker="o", ms=11, mfc=KIND_COLOURS["muscle"], mec="#8a6d1d", lw=0
+            )
+            ax.text(x, spot["y"], str(number), ha="center", va="center", fontsize=7)
+    side_ax = fig.add_axes((0.63, 0.0, 0.37, 0.93))
+    side_ax.axis("off")
+    lines = ["Muscles whose trigger points", "can refer pain to these places:", ""]
+    lines += legend or ["(none in this plan)"]
+    if not_drawn:
+        lines += ["", "Not drawn: " + ", ".join(not_drawn)]
+    side_ax.text(0.0, 0.95, "\n".join(lines), va="top", ha="left", fontsize=8.5)
+    return fig

@@ -1,0 +1,98 @@
+"""draw_knowledge: the knowledge graph, or the neighbourhood of one node, in kind columns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rehabgraph.errors import RehabgraphError
+from rehabgraph.graph.base import KnowledgeBase
+from rehabgraph.viz.style import KIND_COLOURS, KIND_ORDER, KIND_TITLES, new_figure, wrap
+
+__all__ = ["draw_knowledge"]
+
+
+def draw_knowledge(kb: KnowledgeBase, around: str | None = None) -> Any:
+    """The whole knowledge graph (nodes only, in columns by kind) or, with ``around`` a node id,
+    that node and its direct neighbours with their names and the edges between them. Returns a
+    matplotlib Figure.
+
+    >>> from rehabgraph import load_knowledge
+    >>> fig = draw_knowledge(load_knowledge(), around="gluteus-medius")
+    >>> "gluteus medius" in [t.get_text() for t in fig.axes[0].texts]
+    True
+    """
+    graph = kb.graph
+    if around is not None:
+        if around not in graph:
+            import difflib
+
+            close = difflib.get_close_matches(around, list(graph.nodes), n=3)
+            hint = f"; did you mean: {', '.join(close)}?" if close else ""
+            raise RehabgraphError(f"no node {around!r} in the knowledge{hint}")
+        keep = {around, *graph.successors(around), *graph.predecessors(around)}
+        graph = graph.subgraph(keep)
+    kinds = [k for k in KIND_ORDER if any(d["kind"] == k for _, d in graph.nodes(data=True))]
+    columns: dict[str, list[str]] = {
+        k: sorted(
+            (n for n, d in graph.nodes(data=True) if d["kind"] == k),
+            key=lambda n: graph.nodes[n]["name"],
+        )
+        for k in kinds
+    }
+    tallest = max(len(v) for v in columns.values())
+    labelled = around is not None
+    fig = new_figure(
+        width=2.6 * len(kinds) + 0.4, height=max(3.0, (0.42 if labelled else 0.12) * tallest + 1.2)
+    )
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.92))
+    ax.axis("off")
+    ax.set_xlim(-0.6, len(kinds) - 0.4)
+    ax.set_ylim(tallest + 0.5, -1.5)
+    pos: dict[str, tuple[float, float]] = {}
+    for x, kind in enumerate(kinds):
+        ax.text(
+            x,
+            -1.0,
+            f"{KIND_TITLES[kind]} ({len(columns[kind])})",
+            ha="center",
+            fontsize=8,
+            fontweight="bold",
+        )
+        step = tallest / max(len(columns[kind]), 1)
+        for i, node in enumerate(columns[kind]):
+            pos[node] = (float(x), (i + 0.5) * step)
+    for u, v in graph.edges():
+        (x1, y1), (x2, y2) = pos[u], pos[v]
+        ax.plot([x1, x2], [y1, y2], color="#bbbbbb", lw=0.5, zorder=1)
+    for node, (nx_, ny_) in pos.items():
+        kind = graph.nodes[node]["kind"]
+        if labelled:
+            ax.text(
+                nx_,
+                ny_,
+                wrap(graph.nodes[node]["name"], 22),
+                ha="center",
+                va="center",
+                fontsize=7.5,
+                zorder=3,
+                bbox={
+                    "boxstyle": "round,pad=0.3",
+                    "fc": KIND_COLOURS[kind],
+                    "ec": "#333333" if node == around else "#888888",
+                    "lw": 1.6 if node == around else 0.6,
+                },
+            )
+        else:
+            ax.plot(
+                [nx_],
+                [ny_],
+                marker="o",
+                ms=4,
+                color=KIND_COLOURS[kind],
+                mec="#555555",
+                mew=0.4,
+                zorder=2,
+            )
+    title = f"Around {graph.nodes[around]['name']}" if around else f"The knowledge: {kb.version}"
+    fig.suptitle(title, fontsize=10, x=0.02, ha="left")
+    return fig
