@@ -11,7 +11,10 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
 
 
-def test_readme_python_examples_run(capsys: pytest.CaptureFixture[str]) -> None:
+def test_readme_python_examples_run(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the examples save pictures to the current folder
     assert len(BLOCKS) >= 2
     namespace: dict[str, object] = {}
     for block in BLOCKS:

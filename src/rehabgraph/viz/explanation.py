@@ -61,7 +61,9 @@ def _collect(rec: Recommendation) -> _Layout:
         node(ex.exercise_id, "exercise", ex.name)
     for x in rec.excluded:
         reason = x.reason if len(x.reason) <= 70 else x.reason[:67].rstrip() + "..."
-        node(x.exercise_id, "exercise", f"{x.name}: left out ({reason})", grey=True)
+        node(x.exercise_id, "exercise", x.name)
+        lay.nodes[x.exercise_id].label = f"{x.name}: left out ({reason})"
+        lay.nodes[x.exercise_id].grey = True
         if x.condition:
             node(x.condition, "condition", x.condition.replace("-", " "))
             lay.edges.setdefault(
