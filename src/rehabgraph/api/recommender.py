@@ -24,13 +24,14 @@ from rehabgraph.api.recommendation import (
     WhyNot,
     ZoneRef,
 )
-from rehabgraph.api.report import PainReport, Side
+from rehabgraph.api.report import SNOMED_CT, PainReport, Side, Site
 from rehabgraph.engine import (
     Adapter,
     Feedback,
     LocationResolver,
     Match,
     PlannedItem,
+    Resolution,
     SafetyIndex,
     Screening,
     SiteZones,
@@ -67,6 +68,7 @@ class Recommender:
 
     __slots__ = (
         "_adapter",
+        "_code_index",
         "_compiled",
         "_kb",
         "_max_exercises",
@@ -103,6 +105,16 @@ class Recommender:
             for m in matches:
                 reached.setdefault(m.exercise, set()).add(zone)
         self._reached_from = {e: tuple(sorted(z)) for e, z in reached.items()}
+        systems = {
+            "SNOMED-CT": SNOMED_CT,
+            "UBERON": "http://purl.obolibrary.org/obo/uberon.owl",
+            "FMA": "http://purl.org/sig/ont/fma",
+        }
+        index: dict[tuple[str, str], list[str]] = {}
+        for zone_entry in kb.knowledge.zones.values():
+            for code in zone_entry.codes:
+                index.setdefault((systems[code.system], code.code), []).append(zone_entry.id)
+        self._code_index = {key: tuple(v) for key, v in index.items()}
 
     @classmethod
     def default(cls) -> Recommender:
@@ -127,7 +139,7 @@ class Recommender:
         Answering one can open others (the Ottawa knee questions follow "was there an injury?").
         """
         report = _as_report(report)
-        zones = [z for site in report.sites for z in self._resolver.resolve(site.location).zones]
+        zones = [z for site in report.sites for z in self._resolve_site(site)[0].zones]
         return self._screening_items(
             self._safety.screen(zones, report.answers, report.symptoms).unanswered
         )
@@ -332,8 +344,8 @@ class Recommender:
         errors: list[RehabgraphError] = []
         for site in report.sites:
             try:
-                resolution = self._resolver.resolve(site.location)
-                side = _side(site.side, resolution.sides, site.location)
+                resolution, said = self._resolve_site(site)
+                side = _side(site.side or self._laterality(site), resolution.sides, said)
             except (UnknownLocationError, InvalidReportError) as exc:
                 errors.append(exc)
                 continue
@@ -341,7 +353,7 @@ class Recommender:
             side = side if sided else None
             sites.append(
                 ResolvedSite(
-                    location=site.location,
+                    location=said,
                     zones=[ZoneRef(id=z, name=knowledge.zones[z].name) for z in resolution.zones],
                     side=side,
                     intensity=site.intensity,
@@ -350,6 +362,41 @@ class Recommender:
             )
             site_zones.append(SiteZones(resolution.zones, side, site.intensity))
         return sites, site_zones, errors
+
+    def _resolve_site(self, site: Site) -> tuple[Resolution, str]:
+        """Zones from a code the knowledge carries, else from the words (or the code's display)."""
+        if site.code is not None:
+            zones = self._code_index.get((site.code.system, site.code.code), ())
+            if zones:
+                return Resolution(zones, frozenset(), ()), site.location or (
+                    site.code.display or f"{site.code.system}|{site.code.code}"
+                )
+        words = (
+            site.location
+            if site.location is not None
+            else (site.code.display if site.code else None)
+        )
+        if words is None:
+            assert site.code is not None
+            raise UnknownLocationError(
+                site.code.code,
+                [],
+                f"no zone carries the code {site.code.system}|{site.code.code}; send the "
+                "location in words (or the code's display) too",
+            )
+        return self._resolver.resolve(words), words
+
+    def _laterality(self, site: Site) -> Side | None:
+        if site.laterality is None:
+            return None
+        codes = self._kb.knowledge.lexicon.side_codes
+        for side, code in codes.items():
+            if site.laterality.code == code and site.laterality.system == SNOMED_CT:
+                return side
+        known = ", ".join(f"{c} ({s})" for s, c in codes.items())
+        raise InvalidReportError(
+            f"unknown laterality code {site.laterality.code!r}; rehabgraph knows {known}"
+        )
 
     def _refer(
         self,

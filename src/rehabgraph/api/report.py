@@ -4,27 +4,65 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from rehabgraph.knowledge.models import Side
 
-__all__ = ["SCHEMA_VERSION", "ExerciseFeedback", "PainReport", "Side", "Site"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "SNOMED_CT",
+    "Coding",
+    "ExerciseFeedback",
+    "PainReport",
+    "Side",
+    "Site",
+]
 
 SCHEMA_VERSION = "1"
 
 Phrase = Annotated[str, StringConstraints(max_length=500)]
 
 
-class Site(BaseModel):
-    """One place that hurts: a zone id or a lay phrase, an optional side and intensity (0-10)."""
+SNOMED_CT = "http://snomed.info/sct"
+
+
+class Coding(BaseModel):
+    """A code from a terminology, as FHIR writes it (system, code, display)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    location: Phrase = Field(description="A zone id or what the person says, e.g. 'outer knee'.")
+    system: Annotated[str, StringConstraints(max_length=200)] = SNOMED_CT
+    code: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    display: Phrase | None = None
+
+
+class Site(BaseModel):
+    """One place that hurts: a zone id or a lay phrase (or a body-structure code), an optional
+    side (or SNOMED CT laterality code) and intensity (0-10)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    location: Phrase | None = Field(
+        default=None, description="A zone id or what the person says, e.g. 'outer knee'."
+    )
+    code: Coding | None = Field(
+        default=None,
+        description="A body-structure code (SNOMED CT); its display is read as words when no "
+        "zone carries the code.",
+    )
+    laterality: Coding | None = Field(
+        default=None, description="A SNOMED CT laterality qualifier (left, right, both)."
+    )
     side: Side | None = Field(
         default=None, description="left, right or both; may also be named in the location phrase."
     )
     intensity: int | None = Field(default=None, ge=0, le=10, description="Pain 0-10.")
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> Site:
+        if self.location is None and self.code is None:
+            raise ValueError("a site needs a location (words or a zone id) or a code")
+        return self
 
 
 class ExerciseFeedback(BaseModel):
@@ -41,8 +79,8 @@ class PainReport(BaseModel):
     """Where it hurts.
 
     >>> report = PainReport.model_validate({"sites": [{"location": "outer knee", "side": "right"}]})
-    >>> report.sites[0]
-    Site(location='outer knee', side='right', intensity=None)
+    >>> report.sites[0].location, report.sites[0].side
+    ('outer knee', 'right')
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

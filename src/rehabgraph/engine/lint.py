@@ -74,6 +74,7 @@ def lint(kb: KnowledgeBase, compiled: CompiledRules) -> list[KnowledgeProblem]:
 def _cited(kb: KnowledgeBase) -> set[str]:
     k = kb.knowledge
     ids: set[str] = set(k.notice_sources) | set(k.adaptation.sources)
+    ids |= set(k.lexicon.side_codes_sources)
     for _, data in kb.graph.nodes(data=True):
         ids.update(data["sources"])
     for *_, data in kb.graph.edges(keys=True, data=True):

@@ -247,6 +247,9 @@ def read_knowledge(path: Path, extra: Sequence[Path] = ()) -> Knowledge:
     _check_variants(exercises, sources, problems)
     if lexicon is not None:
         _check_aliases(zones, PhraseNormalizer.from_lexicon(lexicon), problems)
+        for sid in lexicon.side_codes_sources:
+            if sid not in sources:
+                problems.add("lexicon.yaml", "side_codes_sources", f"unknown source {sid!r}")
     problems.raise_if_any()
 
     if manifest is None or rules_file is None or lexicon is None or safety is None:

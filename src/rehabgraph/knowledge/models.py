@@ -368,6 +368,17 @@ class Lexicon(Model):
         default_factory=list,
         description="Words dropped from symptoms and conditions before matching (a, the, my).",
     )
+    side_codes: dict[Side, Annotated[str, StringConstraints(pattern=r"^\d{6,18}$")]] = Field(
+        default_factory=dict, description="SNOMED CT laterality qualifier value per side."
+    )
+    side_codes_sources: list[Id] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _codes_cited(self) -> Lexicon:
+        if self.side_codes and not self.side_codes_sources:
+            raise ValueError("side_codes need side_codes_sources")
+        return self
+
     word_forms: dict[str, Phrase] = Field(default_factory=dict)
 
 
