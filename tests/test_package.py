@@ -47,7 +47,7 @@ def test_import_is_light() -> None:
 
 
 def test_inner_layers_do_not_import_outer_ones() -> None:
-    order = ["knowledge", "graph", "engine", "api", "viz", "cli"]
+    order = ["knowledge", "graph", "engine", "api", "viz", "fhir", "server", "cli"]
     src = Path(rehabgraph.__file__).parent
     for i, layer in enumerate(order):
         files = (
@@ -75,6 +75,10 @@ def test_inner_layers_do_not_import_outer_ones() -> None:
         "rehabgraph.viz.explanation",
         "rehabgraph.viz.body",
         "rehabgraph.viz.knowledge",
+        "rehabgraph.fhir.careplan",
+        "rehabgraph.fhir.conditions",
+        "rehabgraph.fhir.definitions",
+        "rehabgraph.server.app",
     ],
 )
 def test_docstring_examples_run(module: str) -> None:

@@ -115,6 +115,24 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="print the counts as JSON")
     schema = know_sub.add_parser("schema", help="the JSON Schema of every knowledge file")
     schema.add_argument("--out", metavar="DIR", help="write one .schema.json per file into DIR")
+
+    contract = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the data contract",
+        description="Print the JSON Schema of a PainReport (what goes in) or a Recommendation "
+        "(what comes out). Both carry a schema_version.",
+    )
+    contract.add_argument("model", choices=["report", "recommendation"])
+
+    serve = sub.add_parser(
+        "serve",
+        help="run the HTTP and CDS Hooks service (needs rehabgraph[server])",
+        description="Serve POST /recommend, GET /zones, /screening, /health, CDS Hooks at "
+        "/cds-services and OpenAPI docs at /docs.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    _knowledge_options(serve)
     return parser
 
 
@@ -139,9 +157,46 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _recommend(args, sys.stdout)
         if args.command == "zones":
             return _zones(args, sys.stdout)
+        if args.command == "schema":
+            return _contract_schema(args.model, sys.stdout)
+        if args.command == "serve":
+            return _serve(args)
         return _check(args, sys.stdout)
     except BrokenPipeError:  # e.g. piped into `head`
         return EXIT_OK
+
+
+def _contract_schema(model: str, out: TextIO) -> int:
+    import json
+
+    from rehabgraph import PainReport, Recommendation
+
+    cls = PainReport if model == "report" else Recommendation
+    out.write(json.dumps(cls.model_json_schema(), indent=2) + "\n")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from rehabgraph import KnowledgeError, Recommender, load_knowledge
+    from rehabgraph.errors import MissingDependencyError
+
+    try:
+        from rehabgraph.server import create_app
+    except MissingDependencyError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    try:
+        import uvicorn
+    except ImportError:
+        return _fail('uvicorn is needed to serve: pip install "rehabgraph[server]"', EXIT_USAGE)
+    try:
+        if args.base is None and not args.knowledge:
+            recommender = Recommender.default()
+        else:
+            recommender = Recommender(load_knowledge(args.base, args.knowledge))
+    except KnowledgeError as exc:
+        return _knowledge_failure(exc)
+    uvicorn.run(create_app(recommender), host=args.host, port=args.port)
+    return EXIT_OK
 
 
 def _fail(message: str, code: int) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-import functools
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -345,7 +345,13 @@ class Recommender:
         for site in report.sites:
             try:
                 resolution, said = self._resolve_site(site)
-                side = _side(site.side or self._laterality(site), resolution.sides, said)
+                coded_side = self._laterality(site)
+                if site.side and coded_side and site.side != coded_side:
+                    raise InvalidReportError(
+                        f"site {said!r} has side {site.side!r} but laterality code "
+                        f"{site.laterality.code if site.laterality else ''} ({coded_side})"
+                    )
+                side = _side(site.side or coded_side, resolution.sides, said)
             except (UnknownLocationError, InvalidReportError) as exc:
                 errors.append(exc)
                 continue
@@ -368,9 +374,7 @@ class Recommender:
         if site.code is not None:
             zones = self._code_index.get((site.code.system, site.code.code), ())
             if zones:
-                return Resolution(zones, frozenset(), ()), site.location or (
-                    site.code.display or f"{site.code.system}|{site.code.code}"
-                )
+                return self._code_and_words(site, zones)
         words = (
             site.location
             if site.location is not None
@@ -385,6 +389,24 @@ class Recommender:
                 "location in words (or the code's display) too",
             )
         return self._resolver.resolve(words), words
+
+    def _code_and_words(self, site: Site, zones: tuple[str, ...]) -> tuple[Resolution, str]:
+        """A coded site: the code names the zones; words given too must not name others."""
+        assert site.code is not None
+        said = site.location or site.code.display or f"{site.code.system}|{site.code.code}"
+        if site.location is None:
+            return Resolution(zones, frozenset(), ()), said
+        try:
+            words = self._resolver.resolve(site.location)
+        except UnknownLocationError:  # free text the lexicon does not read: the code decides
+            return Resolution(zones, frozenset(), ()), said
+        if not set(words.zones) & set(zones):
+            names = self._kb.knowledge.zones
+            raise InvalidReportError(
+                f"site {site.location!r} names {', '.join(names[z].name for z in words.zones)} "
+                f"but its code {site.code.code} names {', '.join(names[z].name for z in zones)}"
+            )
+        return Resolution(zones, words.sides, words.unmatched), said
 
     def _laterality(self, site: Site) -> Side | None:
         if site.laterality is None:
@@ -590,6 +612,14 @@ def _side(given: Side | None, named: frozenset[str], location: str) -> Side | No
     return given or said
 
 
-@functools.cache
+_DEFAULT_LOCK = threading.Lock()
+_DEFAULT: list[Recommender] = []
+
+
 def _default() -> Recommender:
-    return Recommender(load_knowledge())
+    """The shared default recommender, built exactly once even when threads race to it."""
+    if not _DEFAULT:
+        with _DEFAULT_LOCK:
+            if not _DEFAULT:
+                _DEFAULT.append(Recommender(load_knowledge()))
+    return _DEFAULT[0]

@@ -1,0 +1,77 @@
+"""to_care_plan: a Recommendation as a FHIR R4B CarePlan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rehabgraph.api.recommendation import Recommendation
+from rehabgraph.fhir.definitions import activity_url
+
+__all__ = ["to_care_plan"]
+
+
+def to_care_plan(rec: Recommendation, subject: str = "Patient/unknown") -> Any:
+    """The plan as a CarePlan: one activity per exercise, in order, with the dosage as timing,
+    the steps and stop rule in the description, the reasons as reasonCode, and the explanation,
+    notice and sources as notes. A referral gives a CarePlan on hold with no activities.
+
+    >>> from rehabgraph import Recommender
+    >>> plan = to_care_plan(Recommender.default().recommend(
+    ...     {"sites": [{"location": "outer knee", "side": "right"}]}), "Patient/123")
+    >>> [a.detail.code.text for a in plan.activity]
+    ['glute squeeze', 'VMO step-down']
+    """
+    from rehabgraph.fhir.models import CarePlan
+
+    activities = []
+    for ex in rec.exercises:
+        side = f" ({ex.side})" if ex.side else ""
+        detail: dict[str, Any] = {
+            "kind": "ServiceRequest",
+            "instantiatesCanonical": [activity_url(ex.exercise_id)],
+            "code": {"text": ex.name},
+            "status": "not-started",
+            "description": (
+                f"{ex.name}{side}. "
+                + " ".join(f"{i}. {s}" for i, s in enumerate(ex.steps, 1))
+                + f" Dosage: {ex.dosage}. Stop if: {ex.stop_if}"
+            ),
+            "reasonCode": [{"text": e.sentence} for e in ex.explanations],
+        }
+        if ex.dosage_detail.times_per_day:
+            detail["scheduledTiming"] = {
+                "repeat": {
+                    "frequency": ex.dosage_detail.times_per_day,
+                    "period": 1,
+                    "periodUnit": "d",
+                }
+            }
+        activity: dict[str, Any] = {"detail": detail}
+        cautions = [f"Stop if: {ex.stop_if}", *(f"Take care: {w}" for w in ex.warnings)]
+        activity["progress"] = [{"text": n} for n in cautions]
+        activities.append(activity)
+    notes: list[dict[str, str]] = [{"text": rec.notice}]
+    if rec.referral is not None:
+        notes.insert(0, {"text": f"Referral ({rec.referral.urgency}): {rec.referral.reason}"})
+    for x in rec.excluded:
+        notes.append({"text": f"Left out: {x.name}: {x.reason} [{', '.join(x.sources)}]"})
+    notes.append(
+        {
+            "text": "Sources: "
+            + "; ".join(f"[{s.id}] {s.title}" + (f" {s.url}" if s.url else "") for s in rec.sources)
+        }
+    )
+    status = "active" if rec.exercises else "on-hold"
+    where = "; ".join(" and ".join(z.name for z in s.zones) for s in rec.sites)
+    return CarePlan.model_validate(
+        {
+            "resourceType": "CarePlan",
+            "status": status,
+            "intent": "proposal",
+            "title": f"Exercise plan: {where}" if where else "Exercise plan",
+            "description": rec.explain(),
+            "subject": {"reference": subject},
+            "activity": activities or None,
+            "note": notes,
+        }
+    )

@@ -1,0 +1,104 @@
+"""knowledge_bundle: the exercises as ActivityDefinitions and the rules as a PlanDefinition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rehabgraph.graph.base import KnowledgeBase
+from rehabgraph.knowledge.models import Dosage, Source
+
+__all__ = ["activity_url", "knowledge_bundle", "related_artifact", "timing"]
+
+BASE = "urn:rehabgraph"
+
+
+def activity_url(exercise_id: str) -> str:
+    """The canonical URL of an exercise's ActivityDefinition (a URN: rehabgraph has no server)."""
+    return f"{BASE}:ActivityDefinition:{exercise_id}"
+
+
+def timing(dosage: Dosage) -> dict[str, Any] | None:
+    """A FHIR Timing for a dosage that says how often; None when it does not."""
+    if not dosage.times_per_day:
+        return None
+    return {"repeat": {"frequency": dosage.times_per_day, "period": 1, "periodUnit": "d"}}
+
+
+def related_artifact(source: Source) -> dict[str, Any]:
+    artifact: dict[str, Any] = {"type": "citation", "label": source.id, "display": source.title}
+    if source.url:
+        artifact["url"] = source.url
+    citation = "; ".join(
+        x
+        for x in (
+            ", ".join(source.authors),
+            source.publisher,
+            str(source.year or ""),
+            source.locator or "",
+        )
+        if x
+    )
+    if source.doi:
+        citation = f"{citation}; doi:{source.doi}" if citation else f"doi:{source.doi}"
+    if citation:
+        artifact["citation"] = citation
+    return artifact
+
+
+def knowledge_bundle(kb: KnowledgeBase) -> Any:
+    """A collection Bundle: one ActivityDefinition per exercise (steps, dosage, stop rule, sources
+    as relatedArtifact) and one PlanDefinition whose actions are the traversal rules.
+
+    >>> from rehabgraph import load_knowledge
+    >>> bundle = knowledge_bundle(load_knowledge())
+    >>> bundle.entry[0].resource.get_resource_type()
+    'ActivityDefinition'
+    """
+    from rehabgraph.fhir.models import Bundle
+
+    k = kb.knowledge
+    entries = []
+    for ex in k.exercises.values():
+        resource: dict[str, Any] = {
+            "resourceType": "ActivityDefinition",
+            "id": ex.id,
+            "url": activity_url(ex.id),
+            "version": k.version,
+            "name": "".join(part.capitalize() for part in ex.id.split("-")),
+            "title": ex.name,
+            "status": "active",
+            "description": " ".join(ex.summary.split()),
+            "kind": "ServiceRequest",
+            "usage": (
+                "Steps: "
+                + " ".join(f"{i}. {' '.join(s.split())}" for i, s in enumerate(ex.steps, 1))
+                + f" Dosage: {ex.dosage.describe()}. Stop if: {' '.join(ex.stop_if.split())}"
+            ),
+            "relatedArtifact": [related_artifact(k.sources[s]) for s in ex.sources],
+        }
+        when = timing(ex.dosage)
+        if when:
+            resource["timingTiming"] = when
+        entries.append({"fullUrl": activity_url(ex.id), "resource": resource})
+    plan = {
+        "resourceType": "PlanDefinition",
+        "id": "rehabgraph-rules",
+        "url": f"{BASE}:PlanDefinition:rules",
+        "version": k.version,
+        "name": "RehabgraphRules",
+        "title": "rehabgraph traversal rules",
+        "status": "active",
+        "description": "The rules that walk the knowledge graph from a pain zone to an exercise.",
+        "action": [
+            {
+                "id": rule.id,
+                "title": rule.id,
+                "description": " ".join(rule.description.split()),
+                "textEquivalent": rule.because,
+                "documentation": [related_artifact(k.sources[s]) for s in rule.sources],
+            }
+            for rule in k.rules
+        ],
+    }
+    entries.append({"fullUrl": f"{BASE}:PlanDefinition:rules", "resource": plan})
+    return Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})
