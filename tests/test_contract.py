@@ -189,3 +189,33 @@ def test_free_text_beside_a_code_is_kept_and_the_code_decides() -> None:
     site = {"code": {"system": SCT, "code": "76853006"}, "location": "Heel, left"}
     (resolved,) = _R.recommend({"sites": [site]}).sites
     assert ([z.id for z in resolved.zones], resolved.side) == (["heel"], "left")
+
+
+def test_recommend_many_keeps_order_and_reports_bad_items_in_place() -> None:
+    from rehabgraph import InvalidReportError
+
+    good = {"sites": [{"location": "outer knee", "side": "right"}]}
+    batch = [good, {"sites": [{"location": "elbow"}]}, "not a report", {"sites": []}, good]
+    out = list(_R.recommend_many(iter(batch)))
+    assert len(out) == len(batch)
+    assert isinstance(out[1], UnknownLocationError)
+    assert out[1].suggestions
+    assert isinstance(out[2], InvalidReportError)
+    assert isinstance(out[3], InvalidReportError)
+    assert out[0] == out[4] == _R.recommend(good)
+
+
+@given(st.lists(reports, max_size=6))
+@settings(max_examples=40, deadline=None)
+def test_recommend_many_equals_recommend_one_by_one(batch: list[dict[str, Any]]) -> None:
+    def one(report: dict[str, Any]) -> str:
+        try:
+            return _R.recommend(report).model_dump_json()
+        except UnknownLocationError as exc:
+            return f"error: {exc}"
+
+    many = [
+        r.model_dump_json() if isinstance(r, Recommendation) else f"error: {r}"
+        for r in _R.recommend_many(batch)
+    ]
+    assert many == [one(r) for r in batch]

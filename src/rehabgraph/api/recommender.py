@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -143,6 +143,23 @@ class Recommender:
         return self._screening_items(
             self._safety.screen(zones, report.answers, report.symptoms).unanswered
         )
+
+    def recommend_many(
+        self, reports: Iterable[PainReport | Mapping[str, Any]]
+    ) -> Iterator[Recommendation | RehabgraphError]:
+        """Plans for many reports, lazily and in order: one bad report gives its error in its
+        place (an UnknownLocationError, an InvalidReportError ...), not for the whole batch.
+
+        >>> batch = Recommender.default().recommend_many(
+        ...     [{"sites": [{"location": "outer knee"}]}, {"sites": [{"location": "elbow"}]}])
+        >>> [type(r).__name__ for r in batch]
+        ['Recommendation', 'UnknownLocationError']
+        """
+        for report in reports:
+            try:
+                yield self.recommend(report)
+            except RehabgraphError as exc:
+                yield exc
 
     def recommend(self, report: PainReport | Mapping[str, Any]) -> Recommendation:
         """The plan for ``report`` (a PainReport or a dict that validates into one).
