@@ -1,11 +1,11 @@
-"""rehabgraph benchmarks: per query, a naive networkx peer, cold start, batch.
+"""rehabgraph benchmarks: per query, the engine's share, a naive networkx peer, cold start, batch.
 
     python benchmarks/run.py            # the full run (a minute or two)
     python benchmarks/run.py --quick    # a small run, to check the suite still works
 
 Prints a table and writes benchmarks/results.json. Every figure is the median of many repetitions
 with its interquartile range, all measured in this one run. Not yet measured here: CLIPS (clipspy)
-as a peer, synthetic knowledge at 10^3..10^6 nodes, and the engine's own share.
+as a peer, and synthetic knowledge at 10^3..10^6 nodes.
 """
 
 from __future__ import annotations
@@ -147,6 +147,14 @@ def main(argv: list[str] | None = None) -> int:
         "red flag": measure(lambda: rec.recommend(RED_FLAG), repeat, number),
     }
     results["per_query"] = per_query
+    # The engine's own share: building the same Recommendation from its already-known parts
+    # (validated, as recommend does) against the whole of recommend.
+    parts = rec.recommend(THREE_SITES).model_dump()
+    build = measure(lambda: rehabgraph.Recommendation.model_validate(parts), repeat, number)
+    results["engine_share"] = {
+        "build_from_parts": build,
+        "build_share_of_recommend": build["median_s"] / per_query["three sites"]["median_s"],
+    }
     peers: dict[str, Any] = {}
     for name, report in (("one site", ONE_SITE), ("three sites", THREE_SITES)):
         ours = {e.exercise_id for e in rec.recommend(report).exercises}
@@ -166,6 +174,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{'recommend: ' + name:<34}{m['median_s'] * 1e3:>10.3f}ms{m['iqr_s'] * 1e3:>10.3f}ms"
         )
+    share = results["engine_share"]
+    print(
+        f"{'build Recommendation from parts':<34}"
+        f"{share['build_from_parts']['median_s'] * 1e3:>10.3f}ms"
+        f"{share['build_from_parts']['iqr_s'] * 1e3:>10.3f}ms"
+        f"  {share['build_share_of_recommend']:.0%} of recommend (three sites)"
+    )
     for name, m in peers.items():
         print(
             f"{name:<34}{m['median_s'] * 1e3:>10.3f}ms{m['iqr_s'] * 1e3:>10.3f}ms"

@@ -37,6 +37,6 @@ def test_quick_run_writes_every_part(bench: ModuleType, tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     assert bench.main(["--quick", "--out", str(out)]) == 0
     results = json.loads(out.read_text())
-    assert set(results) >= {"per_query", "peers", "cold_start", "batch"}
+    assert set(results) >= {"per_query", "engine_share", "peers", "cold_start", "batch"}
     assert all(p["same_exercises"] for p in results["peers"].values())
     assert results["batch"]["errors"] == 0
