@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rehabgraph.api.recommendation import Recommendation
-from rehabgraph.fhir.definitions import activity_url
+from rehabgraph.fhir.definitions import activity_url, timing
 
 __all__ = ["to_care_plan"]
 
@@ -38,14 +38,9 @@ def to_care_plan(rec: Recommendation, subject: str = "Patient/unknown") -> Any:
             ),
             "reasonCode": [{"text": e.sentence} for e in ex.explanations],
         }
-        if ex.dosage_detail.times_per_day:
-            detail["scheduledTiming"] = {
-                "repeat": {
-                    "frequency": ex.dosage_detail.times_per_day,
-                    "period": 1,
-                    "periodUnit": "d",
-                }
-            }
+        when = timing(ex.dosage_detail)
+        if when:
+            detail["scheduledTiming"] = when
         activity: dict[str, Any] = {"detail": detail}
         cautions = [f"Stop if: {ex.stop_if}", *(f"Take care: {w}" for w in ex.warnings)]
         activity["progress"] = [{"text": n} for n in cautions]

@@ -58,6 +58,22 @@ def create_app(recommender: Recommender | None = None) -> Any:
 
     rec = recommender or Recommender.default()
     k = rec.knowledge_base.knowledge
+    # built once: the questions in knowledge order, and for each zone the ones asked there
+    questions = [
+        QuestionOut(
+            id=q.id,
+            question=" ".join(q.question.split()),
+            urgency=q.urgency,
+            only_if=dict(q.only_if),
+        )
+        for q in k.questions.values()
+    ]
+    asked_in = {
+        zone: frozenset(
+            i for i, q in enumerate(k.questions.values()) if zone in q.zones or "all" in q.zones
+        )
+        for zone in k.zones
+    }
     app = FastAPI(
         title="rehabgraph",
         description="From where it hurts to what exercise to do, and why. Exercise guidance, "
@@ -102,22 +118,8 @@ def create_app(recommender: Recommender | None = None) -> Any:
                 status_code=422,
                 content={"detail": f"unknown zone id(s): {', '.join(unknown) or '(none given)'}"},
             )
-        asked = {
-            q
-            for z in ids
-            for q in k.questions
-            if z in k.questions[q].zones or "all" in k.questions[q].zones
-        }
-        return [
-            QuestionOut(
-                id=q.id,
-                question=" ".join(q.question.split()),
-                urgency=q.urgency,
-                only_if=dict(q.only_if),
-            )
-            for q in k.questions.values()
-            if q.id in asked
-        ]
+        asked = {i for z in ids for i in asked_in[z]}
+        return [q for i, q in enumerate(questions) if i in asked]
 
     @app.get("/health", response_model=Health)
     def health() -> Health:
