@@ -10,10 +10,9 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rehabgraph.engine.phrases import PhraseIndex
 from rehabgraph.errors import UnknownLocationError
 from rehabgraph.knowledge.base import Knowledge
-from rehabgraph.knowledge.text import PhraseNormalizer
+from rehabgraph.knowledge.text import PhraseIndex, PhraseNormalizer
 
 __all__ = ["LocationResolver", "Resolution"]
 

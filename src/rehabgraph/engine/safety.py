@@ -7,10 +7,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from rehabgraph.engine.phrases import PhraseIndex
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.models import URGENCY_ORDER, ScreeningQuestion
-from rehabgraph.knowledge.text import PhraseNormalizer
+from rehabgraph.knowledge.text import PhraseIndex, PhraseNormalizer
 
 __all__ = ["SafetyIndex", "Screening"]
 

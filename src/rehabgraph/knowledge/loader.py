@@ -189,9 +189,7 @@ def read_knowledge(path: Path, extra: Sequence[Path] = ()) -> Knowledge:
             problems.add(file, entry, f"{field}: unknown {kind} {value!r}{close}")
 
     def cite(file: str, entry: str, ids: Iterable[str], field: str = "sources") -> None:
-        for sid in ids:
-            if sid not in sources:
-                problems.add(file, entry, f"{field}: unknown source {sid!r}{_close(sid, sources)}")
+        _cite(problems, sources, file, entry, ids, field)
 
     for table, file in (
         (zones, "zones.yaml"),
@@ -247,9 +245,14 @@ def read_knowledge(path: Path, extra: Sequence[Path] = ()) -> Knowledge:
     _check_variants(exercises, sources, problems)
     if lexicon is not None:
         _check_aliases(zones, PhraseNormalizer.from_lexicon(lexicon), problems)
-        for sid in lexicon.side_codes_sources:
-            if sid not in sources:
-                problems.add("lexicon.yaml", "side_codes_sources", f"unknown source {sid!r}")
+        _cite(
+            problems,
+            sources,
+            "lexicon.yaml",
+            "side_codes",
+            lexicon.side_codes_sources,
+            "side_codes_sources",
+        )
     problems.raise_if_any()
 
     if manifest is None or rules_file is None or lexicon is None or safety is None:
@@ -314,9 +317,7 @@ def _check_safety(
     file = "safety.yaml"
 
     def cite(entry: str, ids: Iterable[str], field: str = "sources") -> None:
-        for sid in ids:
-            if sid not in sources:
-                problems.add(file, entry, f"{field}: unknown source {sid!r}{_close(sid, sources)}")
+        _cite(problems, sources, file, entry, ids, field)
 
     cite("notice", safety.notice_sources, "notice_sources")
     cite("adaptation", safety.adaptation.sources)
@@ -361,9 +362,7 @@ def _check_exercise_safety(
                     f"{field}[{i}].condition: unknown condition "
                     f"{condition!r}{_close(condition, conditions)}",
                 )
-            for sid in cited:
-                if sid not in sources:
-                    problems.add(file, ex.id, f"{field}[{i}].sources: unknown source {sid!r}")
+            _cite(problems, sources, file, ex.id, cited, f"{field}[{i}].sources")
 
 
 def _check_variants(
@@ -376,9 +375,7 @@ def _check_variants(
         for field, variant in (("regression", ex.regression), ("progression", ex.progression)):
             if variant is None:
                 continue
-            for sid in variant.sources:
-                if sid not in sources:
-                    problems.add(file, ex.id, f"{field}.sources: unknown source {sid!r}")
+            _cite(problems, sources, file, ex.id, variant.sources, f"{field}.sources")
             other = exercises.get(variant.exercise)
             if other is None:
                 problems.add(
@@ -418,6 +415,20 @@ def _check_variants(
     problems.add(file, cycle[0][0], f"regressions and progressions form a loop: {loop}")
 
 
+def _cite(
+    problems: _Problems,
+    sources: Mapping[str, Source],
+    file: str,
+    entry: str,
+    ids: Iterable[str],
+    field: str = "sources",
+) -> None:
+    """Every source id a fact cites must be listed in sources.yaml; say which are not."""
+    for sid in ids:
+        if sid not in sources:
+            problems.add(file, entry, f"{field}: unknown source {sid!r}{_close(sid, sources)}")
+
+
 def _close(value: str, table: Mapping[str, Any]) -> str:
     import difflib
 
@@ -442,9 +453,7 @@ def _check_rule(
     problems: _Problems,
 ) -> None:
     file = "rules.yaml"
-    for sid in rule.sources:
-        if sid not in sources:
-            problems.add(file, rule.id, f"sources: unknown source {sid!r}{_close(sid, sources)}")
+    _cite(problems, sources, file, rule.id, rule.sources)
     if rule.principle is not None and rule.principle not in principles:
         problems.add(file, rule.id, f"principle: unknown principle {rule.principle!r}")
     kind: str = rule.start

@@ -1,4 +1,4 @@
-"""Turning what people type into comparable word sequences, using the lexicon's word lists.
+"""Turning what people type into comparable word sequences, and finding known phrases in them.
 
 The same normaliser is applied to zone aliases when the knowledge loads and to reported
 phrases at query time, so both sides of a match are folded the same way.
@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from rehabgraph.knowledge.models import Lexicon
 
-__all__ = ["PhraseNormalizer", "tokenize"]
+__all__ = ["PhraseIndex", "PhraseNormalizer", "tokenize"]
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -23,6 +25,50 @@ def tokenize(text: str) -> tuple[str, ...]:
     return tuple(t for t in _NON_WORD.split(folded.lower()) if t)
 
 
+Key = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseIndex:
+    """Phrase keys (token tuples) mapped to the ids they name, indexed by first token.
+
+    Built once when the knowledge loads; a lookup costs time in the length of the text.
+    """
+
+    by_first: Mapping[str, tuple[tuple[Key, tuple[str, ...]], ...]]
+
+    @classmethod
+    def build(cls, pairs: Iterable[tuple[Key, str]]) -> PhraseIndex:
+        table: dict[Key, list[str]] = {}
+        for key, value in pairs:
+            if key and value not in table.setdefault(key, []):
+                table[key].append(value)
+        first: dict[str, list[tuple[Key, tuple[str, ...]]]] = {}
+        for key, values in table.items():
+            first.setdefault(key[0], []).append((key, tuple(values)))
+        return cls(
+            MappingProxyType(
+                {t: tuple(sorted(v, key=lambda kv: (-len(kv[0]), kv[0]))) for t, v in first.items()}
+            )
+        )
+
+    def scan(self, tokens: Key) -> tuple[list[tuple[str, ...]], list[str]]:
+        """The ids of each phrase found, in order, and the tokens that matched nothing."""
+        found: list[tuple[str, ...]] = []
+        unmatched: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for key, values in self.by_first.get(tokens[i], ()):
+                if tokens[i : i + len(key)] == key:
+                    found.append(values)
+                    i += len(key)
+                    break
+            else:
+                unmatched.append(tokens[i])
+                i += 1
+        return found, unmatched
+
+
 @dataclass(frozen=True, slots=True)
 class PhraseNormalizer:
     """Folds word forms, finds the side words, and drops filler words."""
@@ -30,21 +76,18 @@ class PhraseNormalizer:
     word_forms: dict[str, tuple[str, ...]]
     filler: frozenset[str]
     glue: frozenset[str]
-    # side phrase (as tokens) -> side, longest phrases first so "left side" beats "left"
-    sides: tuple[tuple[tuple[str, ...], str], ...]
+    # side phrases (as tokens) -> the side; the longest match wins, so "left side" beats "left"
+    sides: PhraseIndex
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon) -> PhraseNormalizer:
         forms = {k.lower(): tokenize(v) for k, v in lexicon.word_forms.items()}
         filler = frozenset(t for phrase in lexicon.filler for t in tokenize(phrase))
         glue = frozenset(t for phrase in lexicon.glue for t in tokenize(phrase))
-        sides = sorted(
-            ((tokenize(p), side) for side, phrases in lexicon.sides.items() for p in phrases),
-            key=lambda item: (-len(item[0]), item[0]),
+        sides = PhraseIndex.build(
+            (tokenize(p), side) for side, phrases in lexicon.sides.items() for p in phrases
         )
-        return cls(
-            word_forms=forms, filler=filler, glue=glue, sides=tuple(s for s in sides if s[0])
-        )
+        return cls(word_forms=forms, filler=filler, glue=glue, sides=sides)
 
     def fold(self, text: str) -> tuple[str, ...]:
         out: list[str] = []
@@ -54,19 +97,8 @@ class PhraseNormalizer:
 
     def split_sides(self, tokens: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
         """Remove side phrases from the tokens; return what is left and the sides named."""
-        found: set[str] = set()
-        rest: list[str] = []
-        i = 0
-        while i < len(tokens):
-            for phrase, side in self.sides:
-                if tokens[i : i + len(phrase)] == phrase:
-                    found.add(side)
-                    i += len(phrase)
-                    break
-            else:
-                rest.append(tokens[i])
-                i += 1
-        return tuple(rest), frozenset(found)
+        found, rest = self.sides.scan(tokens)
+        return tuple(rest), frozenset(side for sides in found for side in sides)
 
     def content(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """The tokens without filler words."""
