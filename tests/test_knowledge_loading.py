@@ -272,6 +272,16 @@ def test_huge_file_is_refused(knowledge_copy: Path) -> None:
     (knowledge_copy / "zones.yaml").write_text("# " + "x" * (3 * 1024 * 1024))
     err = load_error(knowledge_copy)
     assert "above the limit" in err.problem
+    assert "max_file_bytes" in err.problem
+
+
+def test_the_size_limit_can_be_raised_for_trusted_knowledge(knowledge_copy: Path) -> None:
+    zones = knowledge_copy / "zones.yaml"
+    zones.write_text(zones.read_text() + "# " + "x" * (3 * 1024 * 1024) + "\n")
+    kb = rehabgraph.load_knowledge(knowledge_copy, max_file_bytes=8 * 1024 * 1024)
+    assert "knee-lateral" in kb.knowledge.zones
+    with pytest.raises(KnowledgeError, match="above the limit of 1000"):
+        rehabgraph.load_knowledge(knowledge_copy, max_file_bytes=1000)
 
 
 def test_plan_order_cycle_through_a_rule_is_caught(edit: Editor, knowledge_copy: Path) -> None:

@@ -35,11 +35,11 @@ def test_a_pack_extends_the_bundled_knowledge(pack: Path) -> None:
     rec = Recommender(kb).recommend({"sites": [{"location": "under my left kneecap"}]})
     assert [e.exercise_id for e in rec.exercises] == ["popliteus-release"]
     assert rec.exercises[0].side == "left"
-    assert rec.exercises[0].explanations[0].path == [
+    assert rec.exercises[0].explanations[0].path == (
         "knee-tendon",
         "popliteus",
         "popliteus-release",
-    ]
+    )
 
 
 def test_the_bundled_knowledge_is_untouched(pack: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from rehabgraph import (
     InvalidReportError,
@@ -30,7 +31,7 @@ def test_outer_right_knee_gives_squeeze_then_step_down(recommender: Recommender)
     chains = [e for e in step_down.explanations if e.rule_id == "tight-muscle-refers-pain"]
     assert len(chains) == 1
     chain = chains[0]
-    assert chain.path == ["knee-lateral", "vastus-lateralis", "tight-lateral-quad", "vmo-step-down"]
+    assert chain.path == ("knee-lateral", "vastus-lateralis", "tight-lateral-quad", "vmo-step-down")
     assert [(e.source, e.type, e.target) for e in chain.edges] == [
         ("vastus-lateralis", "refers_pain_to", "knee-lateral"),
         ("tight-lateral-quad", "involves", "vastus-lateralis"),
@@ -40,7 +41,19 @@ def test_outer_right_knee_gives_squeeze_then_step_down(recommender: Recommender)
     assert "vmo-article" in chain.sources and "travell-simons-1992" in chain.sources
     squeeze = rec.exercises[0]
     assert squeeze.explanations[0].rule_id == "prepare-first"
-    assert squeeze.explanations[0].path == ["vmo-step-down", "glute-squeeze"]
+    assert squeeze.explanations[0].path == ("vmo-step-down", "glute-squeeze")
+
+
+def test_explanations_are_written_once_and_shared_immutably(recommender: Recommender) -> None:
+    report = {"sites": [{"location": "outer knee", "side": "right"}]}
+    first, second = recommender.recommend(report), recommender.recommend(report)
+    a, b = first.exercises[1].explanations[0], second.exercises[1].explanations[0]
+    assert a is b  # written when the recommender was built, not per query
+    assert isinstance(a.path, tuple) and isinstance(a.edges, tuple)
+    assert isinstance(a.edges[0].sources, tuple)
+    with pytest.raises(ValidationError):
+        a.path = ()
+    assert first == second
 
 
 def test_phrase_with_side_in_it(recommender: Recommender) -> None:
@@ -57,7 +70,7 @@ def test_low_back_reaches_squeeze_through_gluteus_medius(recommender: Recommende
     assert "vmo-step-down" not in ids(rec)  # nothing in the low back calls for knee loading
     squeeze = rec.exercises[ids(rec).index("glute-squeeze")]
     chain = squeeze.explanations[0]
-    assert chain.path == ["low-back", "gluteus-medius", "uneven-hips", "glute-squeeze"]
+    assert chain.path == ("low-back", "gluteus-medius", "uneven-hips", "glute-squeeze")
     assert "gluteus medius" in chain.sentence and "uneven hips" in chain.sentence
 
 
@@ -242,4 +255,4 @@ def test_loosening_is_followed_by_strengthening(edit: object, knowledge_copy: ob
         if e.rule_id == "strengthen-after-loosening"
     ]
     assert follow and follow[0].principle == "strengthen-after-loosening"
-    assert follow[0].path == ["quad-release", "vastus-medialis", "vmo-step-down"]
+    assert follow[0].path == ("quad-release", "vastus-medialis", "vmo-step-down")

@@ -237,7 +237,7 @@ def test_knee_that_gives_way_never_gets_the_step_down(recommender: Recommender) 
     quad = rec.exercises[0]
     assert quad.adapted_from == "vmo-step-down"
     chain = quad.explanations[0]
-    assert chain.path[-3:] == ["vmo-step-down", "vmo-step-down-low", "quad-set"]
+    assert chain.path[-3:] == ("vmo-step-down", "vmo-step-down-low", "quad-set")
     assert [e.type for e in chain.edges[-2:]] == ["regresses_to", "regresses_to"]
     assert "knee that gives way" in chain.sentence
     assert "Left out for you:" in rec.explain()
@@ -334,11 +334,11 @@ def test_pain_on_the_regression_goes_one_further_down(recommender: Recommender) 
         {"sites": [KNEE], "feedback": [{"exercise_id": "vmo-step-down-low", "pain_during": 3}]}
     )
     assert ids(rec) == ["quad-set"]
-    assert rec.exercises[0].explanations[0].path[-3:] == [
+    assert rec.exercises[0].explanations[0].path[-3:] == (
         "vmo-step-down",
         "vmo-step-down-low",
         "quad-set",
-    ]
+    )
 
 
 def test_pain_with_no_easier_version_excludes_with_reason(recommender: Recommender) -> None:

@@ -9,6 +9,7 @@ from os import PathLike
 from pathlib import Path
 
 from rehabgraph.graph.base import KnowledgeBase
+from rehabgraph.knowledge.yaml_io import MAX_FILE_BYTES
 
 __all__ = ["bundled_knowledge_path", "load_knowledge"]
 
@@ -31,6 +32,8 @@ def bundled_knowledge_path() -> Path:
 def load_knowledge(
     path: str | PathLike[str] | None = None,
     extra: Sequence[str | PathLike[str]] = (),
+    *,
+    max_file_bytes: int = MAX_FILE_BYTES,
 ) -> KnowledgeBase:
     """Load a knowledge folder (None: the bundled knowledge) into a read-only KnowledgeBase,
     with the knowledge packs in ``extra`` layered over it in order.
@@ -39,6 +42,9 @@ def load_knowledge(
     files; its entries extend the base, and replace base entries only where ``overrides`` says
     so. Raises :class:`rehabgraph.KnowledgeError` naming the file, entry and problem.
 
+    A file above ``max_file_bytes`` (2 MiB unless raised) is refused unread: knowledge packs
+    may come from anywhere. Raise it for a large knowledge base you trust.
+
     >>> kb = load_knowledge()
     >>> "vmo-step-down" in kb.knowledge.exercises
     True
@@ -46,7 +52,7 @@ def load_knowledge(
     if path is None and not extra:
         return _bundled()
     base = bundled_knowledge_path() if path is None else Path(path)
-    return KnowledgeBase.from_folder(base, [Path(p) for p in extra])
+    return KnowledgeBase.from_folder(base, [Path(p) for p in extra], max_file_bytes)
 
 
 @functools.cache

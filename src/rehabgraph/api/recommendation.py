@@ -33,24 +33,33 @@ class _Out(BaseModel):
 
 
 class PathEdge(_Out):
-    """One edge of the knowledge graph, in the graph's own direction, with what backs it."""
+    """One edge of the knowledge graph, in the graph's own direction, with what backs it.
+
+    Immutable all the way down (tuples, not lists): the recommender writes each explanation
+    once, when it is built, and shares it between the answers that use it.
+    """
 
     source: str
     type: str
     target: str
-    sources: list[str] = Field(description="The sources of this fact.")
+    sources: tuple[str, ...] = Field(description="The sources of this fact.")
     evidence: str = Field(description="The evidence level of this fact.")
 
 
 class Explanation(_Out):
-    """Why one exercise is in the plan: one walk of one rule through the graph."""
+    """Why one exercise is in the plan: one walk of one rule through the graph.
+
+    Immutable all the way down, like :class:`PathEdge`, so answers can share it.
+    """
 
     rule_id: str
-    path: list[str] = Field(description="Node ids in the order the rule walked them.")
-    labels: list[str] = Field(description="The names of the path's nodes, for people.")
-    kinds: list[str] = Field(description="The kind of each node on the path (zone, muscle...).")
-    edges: list[PathEdge] = Field(description="The edges walked, one fewer than the nodes.")
-    sources: list[str]
+    path: tuple[str, ...] = Field(description="Node ids in the order the rule walked them.")
+    labels: tuple[str, ...] = Field(description="The names of the path's nodes, for people.")
+    kinds: tuple[str, ...] = Field(
+        description="The kind of each node on the path (zone, muscle...)."
+    )
+    edges: tuple[PathEdge, ...] = Field(description="The edges walked, one fewer than the nodes.")
+    sources: tuple[str, ...]
     evidence: str = Field(description="The weakest evidence level among the path's facts.")
     principle: str | None = None
     sentence: str

@@ -10,26 +10,22 @@ from typing import Any
 from pydantic import ValidationError
 
 from rehabgraph.api.loading import load_knowledge
+from rehabgraph.api.pieces import AnswerPieces
 from rehabgraph.api.recommendation import (
     ExcludedExercise,
-    Explanation,
-    PathEdge,
     PlannedExercise,
     Recommendation,
     Referral,
     ResolvedSite,
     ScreeningItem,
-    SourceRef,
     Status,
     WhyNot,
-    ZoneRef,
 )
 from rehabgraph.api.report import SNOMED_CT, PainReport, Side, Site
 from rehabgraph.engine import (
     Adapter,
     Feedback,
     LocationResolver,
-    Match,
     PlannedItem,
     Resolution,
     SafetyIndex,
@@ -47,7 +43,6 @@ from rehabgraph.errors import (
     UnknownLocationError,
 )
 from rehabgraph.graph.base import KnowledgeBase
-from rehabgraph.knowledge.models import EVIDENCE_ORDER, Source
 
 __all__ = ["Recommender"]
 
@@ -72,6 +67,7 @@ class Recommender:
         "_compiled",
         "_kb",
         "_max_exercises",
+        "_pieces",
         "_reached_from",
         "_require_screening",
         "_resolver",
@@ -99,6 +95,7 @@ class Recommender:
         self._safety = SafetyIndex.from_knowledge(kb.knowledge)
         self._adapter = Adapter(kb.knowledge)
         self._compiled = compile_rules(kb)
+        self._pieces = AnswerPieces.build(kb, self._compiled)
         # exercise -> the zones whose rules reach it (for why_not), built once
         reached: dict[str, set[str]] = {}
         for zone, matches in self._compiled.from_zone.items():
@@ -377,7 +374,7 @@ class Recommender:
             sites.append(
                 ResolvedSite(
                     location=said,
-                    zones=[ZoneRef(id=z, name=knowledge.zones[z].name) for z in resolution.zones],
+                    zones=[self._pieces.zones[z] for z in resolution.zones],
                     side=side,
                     intensity=site.intensity,
                     unmatched_words=list(resolution.unmatched),
@@ -485,7 +482,7 @@ class Recommender:
             ids.update(dict.fromkeys(x.sources))
         if referral is not None:
             ids.update(dict.fromkeys(referral.sources))
-        ids.update(dict.fromkeys(k.notice_sources))
+        ids.update(dict.fromkeys(self._pieces.notice_sources))
         return Recommendation(
             status=status,
             sites=sites,
@@ -495,7 +492,7 @@ class Recommender:
             referral=referral,
             warnings=warnings,
             notice=k.notice,
-            sources=[_source_ref(k.sources[i]) for i in ids],
+            sources=[self._pieces.sources[i] for i in ids],
             knowledge_version=k.version,
             report=report,
             conditions=list(conditions),
@@ -503,8 +500,7 @@ class Recommender:
         )
 
     def _screening_items(self, ids: Iterable[str]) -> list[ScreeningItem]:
-        questions = self._kb.knowledge.questions
-        return [ScreeningItem(id=q, question=" ".join(questions[q].question.split())) for q in ids]
+        return [self._pieces.questions[q] for q in ids]
 
     def _unknown_answers(self, ids: Iterable[str]) -> str:
         known = list(self._kb.knowledge.questions)
@@ -550,62 +546,24 @@ class Recommender:
         return list(seen.values())
 
     def _planned(self, item: PlannedItem, conditions: list[str]) -> PlannedExercise:
-        k = self._kb.knowledge
-        exercise = k.exercises[item.exercise_id]
-        warnings = [
-            f"With {k.conditions[p.condition].name}: {' '.join(p.advice.split())}"
-            for p in exercise.precautions
-            if p.condition in conditions
-        ]
+        exercise_id = item.exercise_id
+        warnings = []
+        if conditions:
+            k = self._kb.knowledge
+            warnings = [
+                f"With {k.conditions[p.condition].name}: {' '.join(p.advice.split())}"
+                for p in k.exercises[exercise_id].precautions
+                if p.condition in conditions
+            ]
+        explanation = self._pieces.explanation
         return PlannedExercise(
-            exercise_id=exercise.id,
-            name=exercise.name,
-            summary=" ".join(exercise.summary.split()),
-            side=combine_sides(item.sides) if exercise.sided else None,
-            steps=[" ".join(step.split()) for step in exercise.steps],
-            dosage=exercise.dosage.describe(),
-            dosage_detail=exercise.dosage,
-            stop_if=" ".join(exercise.stop_if.split()),
+            **self._pieces.exercises[exercise_id],
+            side=combine_sides(item.sides) if exercise_id in self._pieces.sided else None,
             score=item.score,
-            explanations=[self._explanation(m) for m in item.matches],
+            explanations=[explanation(m) for m in item.matches],
             adapted_from=item.adapted_from[0] if item.adapted_from else None,
             warnings=warnings,
         )
-
-    def _explanation(self, match: Match) -> Explanation:
-        graph = self._kb.graph
-        edges = []
-        for e in match.edges:
-            data = graph.edges[e.source, e.target, e.type]
-            edges.append(
-                PathEdge(
-                    source=e.source,
-                    type=e.type,
-                    target=e.target,
-                    sources=list(data["sources"]),
-                    evidence=data["evidence"],
-                )
-            )
-        return Explanation(
-            rule_id=match.rule.id,
-            path=list(match.nodes),
-            labels=[graph.nodes[n]["name"] for n in match.nodes],
-            kinds=[graph.nodes[n]["kind"] for n in match.nodes],
-            edges=edges,
-            sources=list(match.sources),
-            evidence=_weakest(e.evidence for e in edges),
-            principle=match.rule.principle,
-            sentence=match.sentence,
-        )
-
-
-def _weakest(levels: Iterable[str]) -> str:
-    ranked = [lv for lv in levels if lv in EVIDENCE_ORDER]
-    return max(ranked, key=EVIDENCE_ORDER.index) if ranked else EVIDENCE_ORDER[-1]
-
-
-def _source_ref(s: Source) -> SourceRef:
-    return SourceRef(id=s.id, title=s.title, kind=s.kind, url=s.url, doi=s.doi, locator=s.locator)
 
 
 def _as_report(report: PainReport | Mapping[str, Any]) -> PainReport:

@@ -47,12 +47,35 @@ class Swap:
     exclusions: tuple[Exclusion, ...] = field(default=())
 
 
-@dataclass(frozen=True, slots=True)
 class Adapter:
-    knowledge: Knowledge
+    """Where each exercise ends up for one person. The easier and harder version of every
+    exercise are looked up once, when the knowledge loads, so adapting costs the same however
+    many exercises the knowledge holds."""
+
+    __slots__ = ("_easier_of", "_family", "_harder_of", "_same", "knowledge")
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        ex = knowledge.exercises
+        easier: dict[str, str] = {}
+        harder: dict[str, str] = {}
+        for e in ex.values():  # a link may be declared on either end
+            if e.progression is not None:
+                easier.setdefault(e.progression.exercise, e.id)
+            if e.regression is not None:
+                harder.setdefault(e.regression.exercise, e.id)
+        for e in ex.values():  # an exercise's own declaration wins
+            if e.regression is not None:
+                easier[e.id] = e.regression.exercise
+            if e.progression is not None:
+                harder[e.id] = e.progression.exercise
+        self._easier_of = easier
+        self._harder_of = harder
+        self._family = {e.id: e.family_id for e in ex.values()}
+        self._same = {e: Swap(e, (e,), (), (), ()) for e in ex}
 
     def family(self, exercise_id: str) -> str:
-        return self.knowledge.exercises[exercise_id].family_id
+        return self._family[exercise_id]
 
     def _step(self, a: str, b: str) -> EdgeRef:
         """The graph edge joining two neighbouring versions, in the graph's direction."""
@@ -67,24 +90,10 @@ class Adapter:
         return EdgeRef(b, "progresses_to", a)
 
     def _easier(self, exercise_id: str) -> str | None:
-        ex = self.knowledge.exercises
-        own = ex[exercise_id].regression
-        if own is not None:
-            return own.exercise
-        return next(  # declared only as another version's progression
-            (e.id for e in ex.values() if e.progression and e.progression.exercise == exercise_id),
-            None,
-        )
+        return self._easier_of.get(exercise_id)
 
     def _harder(self, exercise_id: str) -> str | None:
-        ex = self.knowledge.exercises
-        own = ex[exercise_id].progression
-        if own is not None:
-            return own.exercise
-        return next(
-            (e.id for e in ex.values() if e.regression and e.regression.exercise == exercise_id),
-            None,
-        )
+        return self._harder_of.get(exercise_id)
 
     def _path(self, start: str, goal: str) -> list[str] | None:
         """Versions from start to goal along the family's easier/harder links."""
@@ -106,6 +115,8 @@ class Adapter:
         feedback: Mapping[str, Feedback],
     ) -> Swap:
         """Follow feedback, then regress past contraindicated versions."""
+        if not conditions and not feedback:
+            return self._same[exercise_id]
         k = self.knowledge
         words = k.adaptation
         chain = [exercise_id]

@@ -40,6 +40,8 @@ class Match:
     sentence: str
     sources: tuple[str, ...]
     weight: float = 1.0  # the weight of the weakest evidence on the path
+    # its place in CompiledRules.matches; -1 for a walk extended at query time (a swap)
+    index: int = -1
 
     @property
     def start(self) -> str:
@@ -52,6 +54,7 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class CompiledRules:
+    matches: tuple[Match, ...]  # every match, by its index
     from_zone: Mapping[str, tuple[Match, ...]]
     from_exercise: Mapping[str, tuple[Match, ...]]
     # exercise -> every exercise that must come before it (transitively)
@@ -152,6 +155,7 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
     for exercise in kb.knowledge.exercises.values():
         order.add_edges_from((exercise.id, b.exercise) for b in exercise.before)
     seen: set[tuple[str, ...]] = set()  # a path walked by several rules counts once
+    matches: list[Match] = []
     for rule in kb.knowledge.rules:
         for start in starts[rule.start]:
             for nodes, edges, attrs in _walk(rule, start, adj):
@@ -165,7 +169,9 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
                     _sentence(rule, nodes, attrs, graph),
                     _sources(rule, edges, graph),
                     _weight(edges, graph, kb.knowledge.scoring.evidence_weight),
+                    len(matches),
                 )
+                matches.append(match)
                 found[rule.start].setdefault(start, []).append(match)
                 if rule.order == "after":
                     order.add_edge(start, match.exercise, rule=rule.id)
@@ -183,6 +189,7 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
         )
     must_follow = {node: frozenset(nx.ancestors(order, node)) for node in order}
     return CompiledRules(
+        matches=tuple(matches),
         from_zone=MappingProxyType({k: tuple(v) for k, v in found["zone"].items()}),
         from_exercise=MappingProxyType({k: tuple(v) for k, v in found["exercise"].items()}),
         must_follow=MappingProxyType(must_follow),

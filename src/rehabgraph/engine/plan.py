@@ -5,11 +5,9 @@ Everything here works on the matches of the zones asked about, never on the whol
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import heapq
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import networkx as nx
 
 from rehabgraph.engine.adapt import Swap
 from rehabgraph.engine.compile import CompiledRules, Match
@@ -34,6 +32,7 @@ class PlannedItem:
     sides: set[str] = field(default_factory=set)
     matches: list[Match] = field(default_factory=list)
     adapted_from: list[str] = field(default_factory=list)
+    walked: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # (rule, nodes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +76,10 @@ def plan(
     swaps: dict[str, Swap] = {}
 
     def land(match: Match) -> Match | None:
-        swap = swaps.get(match.exercise)
+        exercise = match.nodes[-1]
+        swap = swaps.get(exercise)
         if swap is None:
-            swap = swaps[match.exercise] = adapt(match.exercise)
+            swap = swaps[exercise] = adapt(exercise)
         if swap.target is None:
             return None
         if len(swap.chain) == 1 and not swap.sentences:
@@ -91,7 +91,7 @@ def plan(
             sentence=" ".join((match.sentence, *swap.sentences)),
             sources=tuple(dict.fromkeys(match.sources + swap.sources)),
             weight=match.weight,
-        )
+        )  # a new walk, with no compiled index: its explanation is written for this answer
 
     # (exercise, rule, site) -> the best score that rule has given the exercise for that site:
     # a rule counts once per exercise and site, by its strongest path; every path still explains
@@ -99,21 +99,29 @@ def plan(
 
     def add(match: Match, weight: float, sides: set[str], origin: str, site: int) -> bool:
         """Add one landed match; True when it brought a new exercise into the plan."""
-        new = match.exercise not in items
-        item = items.setdefault(match.exercise, PlannedItem(match.exercise))
-        if match in item.matches:
+        exercise = match.nodes[-1]
+        rule = match.rule
+        item = items.get(exercise)
+        new = item is None
+        if item is None:
+            item = items[exercise] = PlannedItem(exercise)
+        walk = (rule.id, match.nodes)
+        if walk in item.walked:
             return False
-        value = match.rule.score * match.weight * weight
-        key = (match.exercise, match.rule.id, site)
-        if value > best.get(key, 0.0):
-            item.score += value - best.get(key, 0.0)
+        item.walked.add(walk)
+        value = rule.score * match.weight * weight
+        key = (exercise, rule.id, site)
+        previous = best.get(key, 0.0)
+        if value > previous:
+            item.score += value - previous
             best[key] = value
         item.sides |= sides
         item.matches.append(match)
-        if origin != match.exercise and origin not in item.adapted_from:
+        if origin != exercise and origin not in item.adapted_from:
             item.adapted_from.append(origin)
-        weight_of[match.exercise] = max(weight_of.get(match.exercise, 0.0), weight)
-        site_of.setdefault(match.exercise, site)
+        if weight > weight_of.get(exercise, 0.0):
+            weight_of[exercise] = weight
+        site_of.setdefault(exercise, site)
         return new
 
     site_of: dict[str, int] = {}
@@ -125,7 +133,7 @@ def plan(
             for match in compiled.from_zone.get(zone, ()):
                 landed = land(match)
                 if landed is not None:
-                    add(landed, weight, sides, match.exercise, index)
+                    add(landed, weight, sides, match.nodes[-1], index)
 
     queue = sorted(items)
     while queue:  # rules that start at an exercise already in the plan
@@ -133,7 +141,7 @@ def plan(
         for match in compiled.from_exercise.get(start, ()):
             landed = land(match)
             if landed is not None and add(
-                landed, weight_of[start], set(items[start].sides), match.exercise, site_of[start]
+                landed, weight_of[start], set(items[start].sides), match.nodes[-1], site_of[start]
             ):
                 queue.append(landed.exercise)
 
@@ -147,13 +155,33 @@ def plan(
             keep |= {b for b in compiled.must_follow.get(exercise, ()) if b in items}
         dropped = [e for e in ranked_by_score if e not in keep]
         items = {e: items[e] for e in items if e in keep}
-    order: Any = nx.DiGraph()
-    order.add_nodes_from(items)
-    for exercise in items:
-        order.add_edges_from(
-            (before, exercise)
-            for before in compiled.must_follow.get(exercise, ())
-            if before in items
-        )
-    ranked = nx.lexicographical_topological_sort(order, key=lambda e: (-items[e].score, e))
+    ranked = _ordered(items, compiled.must_follow)
     return Plan([items[e] for e in ranked], swaps, dropped)
+
+
+def _ordered(
+    items: Mapping[str, PlannedItem], must_follow: Mapping[str, frozenset[str]]
+) -> list[str]:
+    """Highest score first (then by id), but never before an exercise it must follow.
+
+    Kahn's algorithm with a heap: the same order as networkx's lexicographical topological sort,
+    over the plan's own few exercises.
+    """
+    waiting: dict[str, int] = {}
+    after: dict[str, list[str]] = {}
+    for exercise in items:
+        befores = [b for b in must_follow.get(exercise, ()) if b in items]
+        waiting[exercise] = len(befores)
+        for before in befores:
+            after.setdefault(before, []).append(exercise)
+    heap = [(-items[e].score, e) for e, n in waiting.items() if n == 0]
+    heapq.heapify(heap)
+    out: list[str] = []
+    while heap:
+        _, exercise = heapq.heappop(heap)
+        out.append(exercise)
+        for nxt in after.get(exercise, ()):
+            waiting[nxt] -= 1
+            if waiting[nxt] == 0:
+                heapq.heappush(heap, (-items[nxt].score, nxt))
+    return out

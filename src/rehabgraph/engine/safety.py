@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -32,6 +32,7 @@ class SafetyIndex:
     symptoms: PhraseIndex
     conditions: PhraseIndex
     normalizer: PhraseNormalizer
+    condition_phrases: tuple[str, ...] = ()  # what a close match to an unknown condition may be
 
     @classmethod
     def from_knowledge(cls, knowledge: Knowledge) -> SafetyIndex:
@@ -58,6 +59,7 @@ class SafetyIndex:
             symptoms=PhraseIndex.build(symptom_pairs),
             conditions=PhraseIndex.build(condition_pairs),
             normalizer=normalizer,
+            condition_phrases=tuple(sorted({" ".join(key) for key, _ in condition_pairs})),
         )
 
     def questions_for(self, zones: Iterable[str]) -> tuple[str, ...]:
@@ -66,15 +68,19 @@ class SafetyIndex:
         return tuple(sorted(ids, key=self.order.__getitem__))
 
     def screen(
-        self, zones: Iterable[str], answers: Mapping[str, bool], symptoms: Iterable[str]
+        self, zones: Iterable[str], answers: Mapping[str, bool], symptoms: Sequence[str]
     ) -> Screening:
         """Which red flags are present, which questions are still open.
 
         A flag is present when answered yes or named in the symptoms, for whatever zone; its
         gate (``only_if``) can only rule it out when the gate was answered the other way.
         """
-        zones = tuple(zones)
-        asked = set(self.questions_for(zones))
+        in_order = self.questions_for(zones)
+        if not answers and not symptoms:  # nothing said: every ungated question is open
+            return Screening(
+                (), tuple(q for q in in_order if not self.questions[q].only_if), (), ()
+            )
+        asked = set(in_order)
         unknown = tuple(sorted(a for a in answers if a not in self.questions))
         said: dict[str, bool] = {q: v for q, v in answers.items() if q in self.questions}
         unrecognised: list[str] = []
@@ -93,7 +99,7 @@ class SafetyIndex:
         )
         open_questions = tuple(
             q
-            for q in self.questions_for(zones)
+            for q in in_order
             if q not in said and all(said.get(g) == v for g, v in self.questions[q].only_if.items())
         )
         return Screening(present, open_questions, unknown, tuple(unrecognised))
@@ -118,8 +124,7 @@ class SafetyIndex:
         close matches)."""
         ids: list[str] = []
         unknown: list[tuple[str, list[str]]] = []
-        names = [text for c in self.conditions.by_first.values() for text in c]
-        candidates = sorted({" ".join(key) for key, _ in names})
+        candidates = list(self.condition_phrases)
         for text in texts:
             found, _ = self.conditions.scan(self.normalizer.symptom_key(text))
             if found:

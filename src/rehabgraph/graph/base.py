@@ -10,6 +10,7 @@ from typing import Any
 from rehabgraph.graph.build import build_graph
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.loader import read_knowledge
+from rehabgraph.knowledge.yaml_io import MAX_FILE_BYTES
 
 __all__ = ["KnowledgeBase"]
 
@@ -23,8 +24,10 @@ class KnowledgeBase:
     graph: Any
 
     @classmethod
-    def from_folder(cls, path: Path, extra: Sequence[Path] = ()) -> KnowledgeBase:
-        knowledge = read_knowledge(path, extra)
+    def from_folder(
+        cls, path: Path, extra: Sequence[Path] = (), max_file_bytes: int = MAX_FILE_BYTES
+    ) -> KnowledgeBase:
+        knowledge = read_knowledge(path, extra, max_file_bytes)
         return cls(knowledge=knowledge, graph=build_graph(knowledge))
 
     @property

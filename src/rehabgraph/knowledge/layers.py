@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from rehabgraph.knowledge.models import PackManifest
-from rehabgraph.knowledge.yaml_io import read_yaml
+from rehabgraph.knowledge.yaml_io import MAX_FILE_BYTES, read_yaml
 
 __all__ = ["LIST_FILES", "Layers", "entry_name", "read_layers"]
 
@@ -59,18 +59,20 @@ class Layers:
         return self.origin.get((file, entry), self.origin.get((file, "(file)"), file))
 
 
-def read_layers(base: Path, packs: Sequence[Path] = ()) -> Layers:
+def read_layers(
+    base: Path, packs: Sequence[Path] = (), max_file_bytes: int = MAX_FILE_BYTES
+) -> Layers:
     """Read the base folder, then each pack over it, in order."""
     layers = Layers()
     for file in (*LIST_FILES, *_MAPPING_FILES):
         if (base / file).exists():
-            layers.files[file] = read_yaml(base / file, file)
+            layers.files[file] = read_yaml(base / file, file, max_file_bytes)
     for pack in packs:
-        _add_pack(layers, Path(pack))
+        _add_pack(layers, Path(pack), max_file_bytes)
     return layers
 
 
-def _add_pack(layers: Layers, pack: Path) -> None:
+def _add_pack(layers: Layers, pack: Path, max_file_bytes: int) -> None:
     tag = pack.name or str(pack)
     if not pack.is_dir():
         layers.problems.append((str(pack), "(folder)", "is not a folder"))
@@ -96,7 +98,7 @@ def _add_pack(layers: Layers, pack: Path) -> None:
     tag = manifest.name
     for file, key in LIST_FILES.items():
         if (pack / file).exists():
-            raw = read_yaml(pack / file, f"{tag}/{file}")
+            raw = read_yaml(pack / file, f"{tag}/{file}", max_file_bytes)
             items = raw.get(key) if isinstance(raw, dict) else None
             if not isinstance(items, list) or set(raw) != {key}:
                 layers.problems.append(
@@ -113,7 +115,7 @@ def _add_pack(layers: Layers, pack: Path) -> None:
             _merge_list(layers, file, base[key], items, overrides, f"{tag}/{file}")
     for file in ("rules.yaml", "lexicon.yaml", "safety.yaml"):
         if (pack / file).exists():
-            raw = read_yaml(pack / file, f"{tag}/{file}")
+            raw = read_yaml(pack / file, f"{tag}/{file}", max_file_bytes)
             if not isinstance(raw, dict):
                 layers.problems.append((f"{tag}/{file}", "(file)", "expected a mapping"))
                 continue

@@ -39,6 +39,7 @@ from rehabgraph.knowledge.models import (
     Zone,
 )
 from rehabgraph.knowledge.text import PhraseNormalizer
+from rehabgraph.knowledge.yaml_io import MAX_FILE_BYTES
 
 __all__ = ["KNOWLEDGE_FILES", "read_knowledge"]
 
@@ -128,16 +129,18 @@ def _index(file: str, entries: Iterable[tuple[str, Any]], problems: _Problems) -
     return out
 
 
-def read_knowledge(path: Path, extra: Sequence[Path] = ()) -> Knowledge:
+def read_knowledge(
+    path: Path, extra: Sequence[Path] = (), max_file_bytes: int = MAX_FILE_BYTES
+) -> Knowledge:
     """Read, validate and cross-check the knowledge folder at ``path``, with the knowledge
-    packs in ``extra`` layered over it in order.
+    packs in ``extra`` layered over it in order. A file above ``max_file_bytes`` is refused.
 
     Raises KnowledgeError listing every problem found.
     """
     folder = Path(path)
     if not folder.is_dir():
         raise KnowledgeError.single(str(folder), "(folder)", "is not a folder")
-    layers = read_layers(folder, [Path(p) for p in extra])
+    layers = read_layers(folder, [Path(p) for p in extra], max_file_bytes)
     problems = _Problems(layers)
     raw = layers.files
 

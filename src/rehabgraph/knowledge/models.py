@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     StringConstraints,
     field_validator,
     model_validator,
@@ -206,9 +207,15 @@ class Dosage(Model):
     until: Text | None = None
     note: Text | None = None
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Dosage:
-        if all(v is None for v in self.model_dump().values()):
+    @model_validator(mode="wrap")
+    @classmethod
+    def _consistent(cls, data: Any, handler: ModelWrapValidatorHandler[Dosage]) -> Dosage:
+        # pydantic would rerun an "after" check on every model that holds a Dosage: a Dosage
+        # already made has been checked
+        if isinstance(data, Dosage):
+            return data
+        self = handler(data)
+        if all(getattr(self, name) is None for name in cls.model_fields):
             raise ValueError("a dosage needs at least one of its fields")
         if self.reps_min and self.reps_max and self.reps_min > self.reps_max:
             raise ValueError(f"reps_min {self.reps_min} is above reps_max {self.reps_max}")

@@ -52,17 +52,22 @@ def _check_events(text: str) -> None:
             depth -= 1
 
 
-def read_yaml(path: Path, display_name: str) -> Any:
-    """Parse one YAML file; any problem becomes a KnowledgeError naming the file."""
+def read_yaml(path: Path, display_name: str, max_bytes: int = MAX_FILE_BYTES) -> Any:
+    """Parse one YAML file; any problem becomes a KnowledgeError naming the file.
+
+    Files above ``max_bytes`` are refused before they are read.
+    """
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise KnowledgeError.single(
             display_name, "(file)", f"cannot read: {exc.strerror}"
         ) from None
-    if size > MAX_FILE_BYTES:
+    if size > max_bytes:
         raise KnowledgeError.single(
-            display_name, "(file)", f"is {size} bytes, above the limit of {MAX_FILE_BYTES}"
+            display_name,
+            "(file)",
+            f"is {size} bytes, above the limit of {max_bytes} (load_knowledge's max_file_bytes)",
         )
     try:
         text = path.read_text(encoding="utf-8")

@@ -123,7 +123,7 @@ def body_map(rec: Recommendation) -> Any:
     muscle_sides: dict[str, set[str]] = {}
     for ex in rec.exercises:
         for e in ex.explanations:
-            if e.kinds[:2] == ["zone", "muscle"] and e.path[0] in zones_drawn:
+            if e.kinds[:2] == ("zone", "muscle") and e.path[0] in zones_drawn:
                 muscles.setdefault(e.path[1], e.labels[1])
                 side_said = zones_drawn[e.path[0]]
                 sides_here = {"left", "right"} if side_said in (None, "both") else {side_said}

@@ -1,0 +1,116 @@
+"""The finished pieces of answers, written once when a Recommender is built.
+
+An answer is mostly knowledge that does not change between queries: the explanation of each
+compiled rule walk, an exercise's name, steps and dosage, a source's reference. Writing them at
+load time leaves a query only the pieces that are its own (scores, sides, the plan's order), so
+its cost grows with the size of its answer, not with the size of the knowledge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rehabgraph.api.recommendation import (
+    Explanation,
+    PathEdge,
+    ScreeningItem,
+    SourceRef,
+    ZoneRef,
+)
+from rehabgraph.engine import CompiledRules, Match
+from rehabgraph.graph.base import KnowledgeBase
+from rehabgraph.knowledge.models import EVIDENCE_ORDER
+
+__all__ = ["AnswerPieces"]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPieces:
+    explanations: tuple[Explanation, ...]  # by compiled match index
+    exercises: Mapping[str, Mapping[str, Any]]  # exercise id -> its PlannedExercise fields
+    sided: frozenset[str]  # the exercises done on one side at a time
+    sources: Mapping[str, SourceRef]
+    zones: Mapping[str, ZoneRef]
+    questions: Mapping[str, ScreeningItem]
+    notice_sources: tuple[str, ...]
+    kb: KnowledgeBase
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase, compiled: CompiledRules) -> AnswerPieces:
+        k = kb.knowledge
+        return cls(
+            explanations=tuple(write_explanation(kb, m) for m in compiled.matches),
+            exercises={
+                e.id: {
+                    "exercise_id": e.id,
+                    "name": e.name,
+                    "summary": _clean(e.summary),
+                    "steps": tuple(_clean(step) for step in e.steps),
+                    "dosage": e.dosage.describe(),
+                    "dosage_detail": e.dosage,
+                    "stop_if": _clean(e.stop_if),
+                }
+                for e in k.exercises.values()
+            },
+            sided=frozenset(e.id for e in k.exercises.values() if e.sided),
+            sources={
+                s.id: SourceRef(
+                    id=s.id, title=s.title, kind=s.kind, url=s.url, doi=s.doi, locator=s.locator
+                )
+                for s in k.sources.values()
+            },
+            zones={z.id: ZoneRef(id=z.id, name=z.name) for z in k.zones.values()},
+            questions={
+                q.id: ScreeningItem(id=q.id, question=_clean(q.question))
+                for q in k.questions.values()
+            },
+            notice_sources=tuple(k.notice_sources),
+            kb=kb,
+        )
+
+    def explanation(self, match: Match) -> Explanation:
+        """The compiled walk's explanation, or a new one for a walk a swap extended."""
+        if match.index >= 0:
+            return self.explanations[match.index]
+        return write_explanation(self.kb, match)
+
+
+def write_explanation(kb: KnowledgeBase, match: Match) -> Explanation:
+    """One walk, in words and with every edge's sources and evidence."""
+    nodes = kb.graph.nodes
+    edges_data = kb.graph.edges
+    edges = []
+    for e in match.edges:
+        data = edges_data[e.source, e.target, e.type]
+        edges.append(
+            PathEdge(
+                source=e.source,
+                type=e.type,
+                target=e.target,
+                sources=data["sources"],
+                evidence=data["evidence"],
+            )
+        )
+    return Explanation(
+        rule_id=match.rule.id,
+        path=match.nodes,
+        labels=tuple(nodes[n]["name"] for n in match.nodes),
+        kinds=tuple(nodes[n]["kind"] for n in match.nodes),
+        edges=tuple(edges),
+        sources=match.sources,
+        evidence=weakest(e.evidence for e in edges),
+        principle=match.rule.principle,
+        sentence=match.sentence,
+    )
+
+
+def weakest(levels: Iterable[str]) -> str:
+    """The weakest of these evidence levels (the weakest of all when none is known)."""
+    ranked = [lv for lv in levels if lv in EVIDENCE_ORDER]
+    return max(ranked, key=EVIDENCE_ORDER.index) if ranked else EVIDENCE_ORDER[-1]
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
