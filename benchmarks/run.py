@@ -1,32 +1,44 @@
-"""rehabgraph benchmarks: per query, the engine's share, a naive networkx peer, cold start, batch.
+"""rehabgraph benchmarks: per query, the engine's share, peers (CLIPS, naive networkx), cold start,
+scaling over synthetic knowledge, and batch.
 
-    python benchmarks/run.py            # the full run (a minute or two)
+    python benchmarks/run.py            # the full run (10^3 .. 10^6 nodes: about half an hour)
     python benchmarks/run.py --quick    # a small run, to check the suite still works
+    python benchmarks/run.py --sizes 1000 10000   # choose the scaling sizes
 
-Prints a table and writes benchmarks/results.json. Every figure is the median of many repetitions
-with its interquartile range, all measured in this one run. Not yet measured here: CLIPS (clipspy)
-as a peer, and synthetic knowledge at 10^3..10^6 nodes.
+Prints a table, writes benchmarks/results.json and the plot benchmarks/scaling.png. Every time is
+the median of many repetitions with its interquartile range, all measured in this one run, and
+compared as ratios. Needs the ``bench`` extra (clipspy, matplotlib).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
+import pickle
+import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
-import rehabgraph
-from rehabgraph import Recommender
-
 HERE = Path(__file__).resolve().parent
-ONE_SITE = {"sites": [{"location": "outer knee", "side": "right"}], "answers": {}}
+sys.path.insert(0, str(HERE))  # the peers and the generator sit beside this script
+
+import peers  # noqa: E402
+import synthetic  # noqa: E402
+
+import rehabgraph  # noqa: E402
+from rehabgraph import Recommender  # noqa: E402
+from rehabgraph.knowledge.bulk import collector_paused  # noqa: E402
+
+ONE_SITE = {"sites": [{"location": "outer knee", "side": "right"}]}
 THREE_SITES = {
     "sites": [
         {"location": "outer knee", "side": "right"},
@@ -35,6 +47,8 @@ THREE_SITES = {
     ]
 }
 RED_FLAG = {"sites": [{"location": "low back"}], "symptoms": ["numb between my legs"]}
+FULL_SIZES = (1_000, 10_000, 100_000, 1_000_000)
+QUICK_SIZES = (1_000,)
 
 
 def measure(fn: Callable[[], object], repeat: int, number: int) -> dict[str, float]:
@@ -51,54 +65,62 @@ def measure(fn: Callable[[], object], repeat: int, number: int) -> dict[str, flo
     return {"median_s": statistics.median(samples), "iqr_s": q3 - q1, "repeat": repeat}
 
 
-def _follows(graph: Any, rule: Any, path: list[str]) -> bool:
-    """Whether a node path walks the rule's steps: edge type, direction and ``where``."""
-    if len(rule.path) != len(path) - 1:
-        return False
-    for step, a, b in zip(rule.path, path, path[1:], strict=False):
-        u, v = (b, a) if step.reverse else (a, b)
-        if not graph.has_edge(u, v, key=step.edge):
-            return False
-        data = graph.edges[u, v, step.edge]
-        for attr, wanted in step.where.items():
-            value = data.get(attr)
-            values = set(value) if isinstance(value, list | tuple) else {value}
-            if not values & set(wanted):
-                return False
-    return True
+def side_by_side(
+    fns: dict[str, Callable[[], object]], repeat: int, number: int
+) -> dict[str, dict[str, float]]:
+    """Like ``measure`` for several functions, interleaved so a noisy moment hits them all."""
+    for fn in fns.values():
+        fn()
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            samples[name].append((time.perf_counter() - start) / number)
+    out = {}
+    for name, s in samples.items():
+        q1, _, q3 = statistics.quantiles(s, n=4) if len(s) > 1 else (s * 3)
+        out[name] = {"median_s": statistics.median(s), "iqr_s": q3 - q1, "repeat": repeat}
+    return out
 
 
-def naive_networkx(rec: Recommender, report: dict[str, Any]) -> set[str]:
-    """The naive peer: every simple path (as long as the longest rule) in the undirected graph
-    from each reported zone to each exercise, kept when it walks a rule's steps; then the same
-    from each exercise found, for the rules that start at an exercise, until nothing new is
-    found. No explanations, safety or ranking are built."""
-    kb = rec.knowledge_base
-    graph = kb.graph
-    undirected = graph.to_undirected(as_view=True)
-    rules = kb.knowledge.rules
-    cutoff = max(len(r.path) for r in rules)
-    exercises = [n for n, d in graph.nodes(data=True) if d["kind"] == "exercise"]
-    zones = [z.id for s in rec.recommend(report).sites for z in s.zones]
-
-    def reach(starts: list[str], start_kind: str) -> set[str]:
-        out: set[str] = set()
-        for start in starts:
-            for exercise in exercises:
-                if exercise == start:
-                    continue
-                for path in nx.all_simple_paths(undirected, start, exercise, cutoff=cutoff):
-                    if any(_follows(graph, r, path) for r in rules if r.start == start_kind):
-                        out.add(exercise)
-                        break
-        return out
-
-    found = reach(zones, "zone")
-    frontier = set(found)
-    while frontier:
-        frontier = reach(sorted(frontier), "exercise") - found
-        found |= frontier
-    return found
+def per_query_and_peers(rec: Recommender, repeat: int, number: int) -> dict[str, Any]:
+    """Every query, its engine share and its peers, interleaved in one loop."""
+    clips = peers.ClipsPeer(rec)
+    out: dict[str, Any] = {"per_query": {}, "engine_share": {}, "peers": {}}
+    for name, report in (("one site", ONE_SITE), ("three sites", THREE_SITES)):
+        zones = peers.report_zones(rec, report)
+        parts = rec.recommend(report).model_dump()
+        ours = {e.exercise_id for e in rec.recommend(report).exercises}
+        times = side_by_side(
+            {
+                "recommend": lambda r=report: rec.recommend(r),
+                "build": lambda p=parts: rehabgraph.Recommendation.model_validate(p),
+                "clips": lambda z=zones: clips.reach(z),
+            },
+            repeat,
+            number,
+        )
+        naive = measure(lambda z=zones: peers.naive_networkx(rec, z), max(3, repeat // 5), 1)
+        q = times["recommend"]["median_s"]
+        out["per_query"][name] = times["recommend"]
+        out["engine_share"][name] = {
+            "build_from_parts": times["build"],
+            "build_share_of_recommend": times["build"]["median_s"] / q,
+        }
+        out["peers"][f"CLIPS, {name}"] = {
+            **times["clips"],
+            "ratio_to_rehabgraph": times["clips"]["median_s"] / q,
+            "same_exercises": clips.reach(zones) == ours,
+        }
+        out["peers"][f"naive networkx, {name}"] = {
+            **naive,
+            "ratio_to_rehabgraph": naive["median_s"] / q,
+            "same_exercises": peers.naive_networkx(rec, zones) == ours,
+        }
+    out["per_query"]["red flag"] = measure(lambda: rec.recommend(RED_FLAG), repeat, number)
+    return out
 
 
 def cold_start(repeat: int) -> dict[str, Any]:
@@ -107,15 +129,32 @@ def cold_start(repeat: int) -> dict[str, Any]:
         "{'sites': [{'location': 'outer knee', 'side': 'right'}]})"
     )
     bare = "import pydantic, networkx, yaml"
+    # split one process into its steps, to show where the time goes
+    steps = (
+        "import time; t0 = time.perf_counter(); import pydantic, networkx, yaml; "
+        "t1 = time.perf_counter(); import rehabgraph.api.recommender, rehabgraph.api.loading; "
+        "t2 = time.perf_counter(); "
+        "kb = rehabgraph.load_knowledge(); t3 = time.perf_counter(); "
+        "r = rehabgraph.Recommender(kb); t4 = time.perf_counter(); "
+        "r.recommend({'sites': [{'location': 'outer knee'}]}); t5 = time.perf_counter(); "
+        "import json; print(json.dumps({'dependencies': t1 - t0, 'rehabgraph modules': t2 - t1, "
+        "'load knowledge': t3 - t2, 'compile': t4 - t3, 'first query': t5 - t4}))"
+    )
 
-    def run(code: str) -> dict[str, float]:
-        return measure(lambda: subprocess.run([sys.executable, "-c", code], check=True), repeat, 1)
+    def run(code: str) -> None:
+        subprocess.run([sys.executable, "-c", code], check=True)
 
-    ours, deps = run(query), run(bare)
+    times = side_by_side({"ours": lambda: run(query), "bare": lambda: run(bare)}, repeat, 1)
+    split = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", steps], check=True, capture_output=True, text=True
+        ).stdout
+    )
     return {
-        "rehabgraph_query": ours,
-        "bare_imports": deps,
-        "ratio": ours["median_s"] / deps["median_s"],
+        "rehabgraph_query": times["ours"],
+        "bare_imports": times["bare"],
+        "ratio": times["ours"]["median_s"] / times["bare"]["median_s"],
+        "steps_s": split,
     }
 
 
@@ -132,74 +171,272 @@ def batch(rec: Recommender, size: int) -> dict[str, Any]:
     return {"reports": size, "seconds": elapsed, "reports_per_s": size / elapsed, "errors": errors}
 
 
+# --- scaling: one fresh process per size ------------------------------------------------------
+
+
+def _rss() -> int:
+    """Resident memory of this process now, in bytes (Linux)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def scale_worker(
+    folder: Path, repeat: int, number: int, with_naive: bool, with_traced_memory: bool
+) -> dict[str, Any]:
+    """Load one synthetic knowledge folder and measure it (run in a fresh process, with the load
+    cache off, so every load parses and checks the YAML)."""
+    import rehabgraph.knowledge.layers as layers
+
+    parse_s = 0.0
+    read_yaml = layers.read_yaml
+
+    def timed_read(*args: Any) -> Any:
+        nonlocal parse_s
+        start = time.perf_counter()
+        try:
+            return read_yaml(*args)
+        finally:
+            parse_s += time.perf_counter() - start
+
+    traced_peak = None
+    if with_traced_memory:  # a first pass under tracemalloc (slow), for the peak it sees
+        tracemalloc.start()
+        Recommender(rehabgraph.load_knowledge(folder, max_file_bytes=1 << 40))
+        traced_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        gc.collect()
+    layers.read_yaml = timed_read  # type: ignore[assignment]
+    rss_before = _rss()
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    start = time.perf_counter()
+    kb = rehabgraph.load_knowledge(folder, max_file_bytes=1 << 40)
+    loaded = time.perf_counter()
+    rec = Recommender(kb)
+    built = time.perf_counter()
+    held = _rss() - rss_before
+    peak_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - peak_before
+    layers.read_yaml = read_yaml  # type: ignore[assignment]
+    # what the load cache does on the next start: the same KnowledgeBase from one pickle
+    with tempfile.TemporaryFile() as f:
+        pickle.dump(kb, f, protocol=pickle.HIGHEST_PROTOCOL)
+        f.seek(0)
+        start_cached = time.perf_counter()
+        with collector_paused():
+            pickle.load(f)
+        cached_load = time.perf_counter() - start_cached
+    graph = kb.graph
+    edges = graph.number_of_edges()
+    unit = max(0, (len(kb.knowledge.zones) - 30) // 3 // 2)  # a region in the middle
+    fixed = synthetic.synthetic_query(unit)
+    answer = rec.recommend(fixed)
+    clips_start = time.perf_counter()
+    clips = peers.ClipsPeer(rec)
+    clips_load = time.perf_counter() - clips_start
+    zones = peers.report_zones(rec, fixed)
+    fns: dict[str, Callable[[], object]] = {
+        "rehabgraph": lambda: rec.recommend(fixed),
+        "rehabgraph, bundled zone": lambda: rec.recommend(ONE_SITE),
+        "CLIPS": lambda: clips.reach(zones),
+    }
+    times = side_by_side(fns, repeat, number)
+    if with_naive:
+        times["naive networkx"] = measure(lambda: peers.naive_networkx(rec, zones), 3, 1)
+    ours = {e.exercise_id for e in answer.exercises}
+    return {
+        "nodes": graph.number_of_nodes(),
+        "edges": edges,
+        "yaml_bytes": sum(f.stat().st_size for f in folder.glob("*.yaml")),
+        "load_s": loaded - start,
+        "parse_s": parse_s,
+        "compile_s": built - loaded,
+        "cached_load_s": cached_load,
+        "cached_load_us_per_edge": cached_load / edges * 1e6,
+        "load_us_per_edge": (loaded - start) / edges * 1e6,
+        "load_without_parse_us_per_edge": (loaded - start - parse_s) / edges * 1e6,
+        "compile_us_per_edge": (built - loaded) / edges * 1e6,
+        "memory_held_bytes": held,
+        "bytes_per_edge": held / edges,
+        "peak_rss_growth_bytes": peak_growth,
+        "traced_peak_bytes": traced_peak,
+        "answer_exercises": len(answer.exercises),
+        "answer_explanations": sum(len(e.explanations) for e in answer.exercises),
+        "clips_load_s": clips_load,
+        "clips_same_exercises": clips.reach(zones) == ours,
+        "query": times,
+    }
+
+
+def scaling(sizes: tuple[int, ...], repeat: int, number: int) -> list[dict[str, Any]]:
+    bundled = Recommender.default().knowledge_base.graph.number_of_nodes()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="rehabgraph-synthetic-") as tmp:
+        for size in sizes:
+            folder = synthetic.write_synthetic(
+                Path(tmp) / str(size), synthetic.units_for(size, bundled)
+            )
+            cmd = [sys.executable, __file__, "--scale-worker", str(folder)]
+            cmd += ["--repeat", str(repeat), "--number", str(number)]
+            if size <= 10_000:
+                cmd.append("--naive")
+            if size <= 100_000:
+                cmd.append("--traced")
+            env = {**os.environ, "REHABGRAPH_CACHE": "off"}
+            done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+            row = json.loads(done.stdout)
+            row["target_nodes"] = size
+            rows.append(row)
+            print(
+                f"  {row['nodes']:>9} nodes: load {row['load_s']:.1f} s, "
+                f"query {row['query']['rehabgraph']['median_s'] * 1e3:.3f} ms",
+                file=sys.stderr,
+            )
+    return rows
+
+
+def plot(results: dict[str, Any], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = results["scaling"]
+    nodes = [r["nodes"] for r in rows]
+    fig, (ax_q, ax_l) = plt.subplots(1, 2, figsize=(11, 4.2))
+    styles = {
+        "rehabgraph": ("#1b7837", "o", "-"),
+        "rehabgraph, bundled zone": ("#5aae61", "s", "--"),
+        "CLIPS": ("#762a83", "^", "-"),
+        "naive networkx": ("#b2182b", "x", ":"),
+    }
+    for name, (color, marker, line) in styles.items():
+        xs = [r["nodes"] for r in rows if name in r["query"]]
+        ys = [r["query"][name]["median_s"] * 1e3 for r in rows if name in r["query"]]
+        if xs:
+            ax_q.plot(xs, ys, marker=marker, linestyle=line, color=color, label=name)
+    bundled = results["bundled_nodes"]
+    for label, value, color in (
+        ("bundled, rehabgraph", results["per_query"]["one site"]["median_s"], "#1b7837"),
+        ("bundled, CLIPS", results["peers"]["CLIPS, one site"]["median_s"], "#762a83"),
+        ("bundled, naive", results["peers"]["naive networkx, one site"]["median_s"], "#b2182b"),
+    ):
+        ax_q.scatter([bundled], [value * 1e3], color=color, marker="*", s=120, zorder=3)
+        ax_q.annotate(label, (bundled, value * 1e3), textcoords="offset points", xytext=(6, 2))
+    ax_q.set(xscale="log", yscale="log", xlabel="knowledge graph nodes", ylabel="ms per query")
+    ax_q.set_title("One query, answer of fixed size")
+    ax_q.legend(fontsize=8, loc="upper left")
+    ax_l.plot(nodes, [r["load_s"] for r in rows], "o-", color="#2166ac", label="load (YAML+check)")
+    ax_l.plot(nodes, [r["parse_s"] for r in rows], "o:", color="#92c5de", label="of which YAML")
+    ax_l.plot(nodes, [r["compile_s"] for r in rows], "s-", color="#1b7837", label="compile rules")
+    ax_l.plot(
+        nodes, [r["cached_load_s"] for r in rows], "o--", color="#2166ac", label="load from cache"
+    )
+    ax_l.plot(nodes, [r["clips_load_s"] for r in rows], "^-", color="#762a83", label="CLIPS load")
+    ax_m = ax_l.twinx()
+    ax_m.plot(nodes, [max(r["memory_held_bytes"], 1) / 2**20 for r in rows], "d--", color="#888")
+    ax_m.set(yscale="log", ylabel="memory held after load, MiB (grey)")
+    ax_l.set(xscale="log", yscale="log", xlabel="knowledge graph nodes", ylabel="seconds")
+    ax_l.set_title("Load, compile and memory")
+    ax_l.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small run (CI)")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--sizes", type=int, nargs="*", help="synthetic sizes, in nodes")
+    parser.add_argument("--scale-worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=20, help=argparse.SUPPRESS)
+    parser.add_argument("--number", type=int, default=20, help=argparse.SUPPRESS)
+    parser.add_argument("--naive", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.scale_worker is not None:
+        row = scale_worker(args.scale_worker, args.repeat, args.number, args.naive, args.traced)
+        print(json.dumps(row))
+        return 0
     repeat, number = (5, 5) if args.quick else (30, 50)
+    sizes = tuple(args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES))
 
     rec = Recommender.default()
-    results: dict[str, Any] = {"quick": args.quick, "python": sys.version.split()[0]}
-    per_query = {
-        "one site": measure(lambda: rec.recommend(ONE_SITE), repeat, number),
-        "three sites": measure(lambda: rec.recommend(THREE_SITES), repeat, number),
-        "red flag": measure(lambda: rec.recommend(RED_FLAG), repeat, number),
+    results: dict[str, Any] = {
+        "quick": args.quick,
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "bundled_nodes": rec.knowledge_base.graph.number_of_nodes(),
+        "bundled_edges": rec.knowledge_base.graph.number_of_edges(),
     }
-    results["per_query"] = per_query
-    # The engine's own share: building the same Recommendation from its already-known parts
-    # (validated, as recommend does) against the whole of recommend.
-    parts = rec.recommend(THREE_SITES).model_dump()
-    build = measure(lambda: rehabgraph.Recommendation.model_validate(parts), repeat, number)
-    results["engine_share"] = {
-        "build_from_parts": build,
-        "build_share_of_recommend": build["median_s"] / per_query["three sites"]["median_s"],
-    }
-    peers: dict[str, Any] = {}
-    for name, report in (("one site", ONE_SITE), ("three sites", THREE_SITES)):
-        ours = {e.exercise_id for e in rec.recommend(report).exercises}
-        naive = measure(lambda r=report: naive_networkx(rec, r), max(3, repeat // 5), 1)
-        peers[f"naive networkx, {name}"] = {
-            **naive,
-            "ratio_to_rehabgraph": naive["median_s"] / per_query[name]["median_s"],
-            "same_exercises": ours == naive_networkx(rec, report),
-        }
-    results["peers"] = peers
+    results.update(per_query_and_peers(rec, repeat, number))
     results["cold_start"] = cold_start(3 if args.quick else 15)
+    results["scaling"] = scaling(sizes, 3 if args.quick else 15, 5 if args.quick else 20)
     results["batch"] = batch(rec, 200 if args.quick else 5000)
-
     args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"{'what':<34}{'median':>12}{'IQR':>12}")
-    for name, m in per_query.items():
+    picture = args.out.with_name("scaling.png")
+    plot(results, picture)
+    report(results)
+    print(f"wrote {args.out} and {picture}")
+    return 0
+
+
+def report(results: dict[str, Any]) -> None:
+    def ms(m: dict[str, float]) -> str:
+        return f"{m['median_s'] * 1e3:>10.3f}ms{m['iqr_s'] * 1e3:>10.3f}ms"
+
+    print(f"{'what':<40}{'median':>12}{'IQR':>12}")
+    print("1. per query (bundled knowledge, report to finished Recommendation)")
+    for name, m in results["per_query"].items():
+        print(f"{'  recommend: ' + name:<40}{ms(m)}")
+    for name, share in results["engine_share"].items():
         print(
-            f"{'recommend: ' + name:<34}{m['median_s'] * 1e3:>10.3f}ms{m['iqr_s'] * 1e3:>10.3f}ms"
+            f"{'  same Recommendation from parts, ' + name:<40}{ms(share['build_from_parts'])}"
+            f"  {share['build_share_of_recommend']:.0%} of recommend"
         )
-    share = results["engine_share"]
-    print(
-        f"{'build Recommendation from parts':<34}"
-        f"{share['build_from_parts']['median_s'] * 1e3:>10.3f}ms"
-        f"{share['build_from_parts']['iqr_s'] * 1e3:>10.3f}ms"
-        f"  {share['build_share_of_recommend']:.0%} of recommend (three sites)"
-    )
-    for name, m in peers.items():
+    print("2. peers, same traversal, no explanations")
+    for name, m in results["peers"].items():
         print(
-            f"{name:<34}{m['median_s'] * 1e3:>10.3f}ms{m['iqr_s'] * 1e3:>10.3f}ms"
-            f"  {m['ratio_to_rehabgraph']:.1f}x rehabgraph, same exercises: {m['same_exercises']}"
+            f"{'  ' + name:<40}{ms(m)}  {m['ratio_to_rehabgraph']:.1f}x rehabgraph, "
+            f"same exercises: {m['same_exercises']}"
         )
     cs = results["cold_start"]
+    print("3. cold start (fresh process)")
+    print(f"{'  import, load, one query':<40}{ms(cs['rehabgraph_query'])}")
+    print(f"{'  bare import of pydantic, networkx, yaml':<40}{ms(cs['bare_imports'])}")
+    steps = ", ".join(f"{k} {v * 1e3:.0f} ms" for k, v in cs["steps_s"].items())
+    print(f"  ratio {cs['ratio']:.2f}x; one process split: {steps}")
     print(
-        f"{'cold start: import+load+query':<34}{cs['rehabgraph_query']['median_s'] * 1e3:>10.1f}ms"
+        "4. scaling (synthetic knowledge; query on one synthetic zone, same answer at every size)"
     )
     print(
-        f"{'cold start: bare dependency import':<34}{cs['bare_imports']['median_s'] * 1e3:>10.1f}ms"
+        f"  {'nodes':>9} {'edges':>9} {'load s':>8} {'YAML s':>8} {'cached s':>8} {'compile s':>9} "
+        f"{'us/edge':>8} {'B/edge':>7} {'peak MiB':>8} {'query ms':>9} {'CLIPS ms':>9} "
+        f"{'naive ms':>9}"
     )
-    print(f"  cold start ratio: {cs['ratio']:.2f}x")
+    for r in results["scaling"]:
+        q = r["query"]
+        naive = q.get("naive networkx")
+        naive_ms = f"{naive['median_s'] * 1e3:>9.2f}" if naive else " " * 9
+        print(
+            f"  {r['nodes']:>9} {r['edges']:>9} {r['load_s']:>8.2f} {r['parse_s']:>8.2f} "
+            f"{r['cached_load_s']:>8.2f} "
+            f"{r['compile_s']:>9.2f} {r['load_us_per_edge']:>8.1f} {r['bytes_per_edge']:>7.0f} "
+            f"{(r['traced_peak_bytes'] or r['peak_rss_growth_bytes']) / 2**20:>8.0f} "
+            f"{q['rehabgraph']['median_s'] * 1e3:>9.3f} {q['CLIPS']['median_s'] * 1e3:>9.3f} "
+            f"{naive_ms}"
+        )
+    rows = results["scaling"]
+    if len(rows) > 1:
+        first, last = rows[0]["query"]["rehabgraph"], rows[-1]["query"]["rehabgraph"]
+        print(
+            f"  query time at {rows[-1]['nodes']} nodes / at {rows[0]['nodes']} nodes: "
+            f"{last['median_s'] / first['median_s']:.2f}x"
+        )
     b = results["batch"]
     print(
-        f"batch: {b['reports']} reports, {b['reports_per_s']:.0f} reports/s, {b['errors']} errors"
+        f"5. batch: {b['reports']} reports, {b['reports_per_s']:.0f} reports/s on one core, "
+        f"{b['errors']} errors"
     )
-    print(f"wrote {args.out}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+# the load cache of this test session, never the developer's own
+os.environ["REHABGRAPH_CACHE_DIR"] = tempfile.mkdtemp(prefix="rehabgraph-test-cache-")
+os.environ.pop("REHABGRAPH_CACHE", None)
 
 import rehabgraph
 from rehabgraph import KnowledgeBase, Recommender

@@ -1,42 +1,108 @@
-"""The benchmark suite still runs (how fast is its business, not the tests'), and its naive
-networkx peer does the same work as the engine, so the comparison is fair."""
+"""The benchmark suite still runs (how fast is its business, not the tests'), its peers do the
+same work as the engine, so the comparisons are fair, and its synthetic knowledge is real
+knowledge whose answers keep their size as it grows."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
+import rehabgraph
 from rehabgraph import Recommender
 
-RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+ZONES = sorted(Recommender.default().knowledge_base.knowledge.zones)
 
 
-@pytest.fixture(scope="module")
-def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("rehabgraph_benchmarks", RUN)
+def _module(name: str) -> ModuleType:
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.insert(0, str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-@pytest.mark.parametrize("zone", sorted(Recommender.default().knowledge_base.knowledge.zones))
-def test_naive_peer_finds_the_engines_exercises(bench: ModuleType, zone: str) -> None:
+@pytest.fixture(scope="module")
+def peers() -> ModuleType:
+    return _module("peers")
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> ModuleType:
+    return _module("synthetic")
+
+
+@pytest.fixture(scope="module")
+def clips_peer(peers: ModuleType) -> Any:
+    return peers.ClipsPeer(Recommender.default())
+
+
+def _ours(report: dict[str, object]) -> set[str]:
+    rec = Recommender.default().recommend(report)
+    return {e.exercise_id for e in rec.exercises}
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_peers_find_the_engines_exercises(peers: ModuleType, clips_peer: Any, zone: str) -> None:
     rec = Recommender.default()
     report = {"sites": [{"location": zone}]}
-    ours = {e.exercise_id for e in rec.recommend(report).exercises}
-    excluded = {x.exercise_id for x in rec.recommend(report).excluded}
-    assert bench.naive_networkx(rec, report) - excluded == ours
+    zones = peers.report_zones(rec, report)
+    assert peers.naive_networkx(rec, zones) == _ours(report)
+    assert clips_peer.reach(zones) == _ours(report)
 
 
-def test_quick_run_writes_every_part(bench: ModuleType, tmp_path: Path) -> None:
+def test_clips_keeps_no_query_facts_between_queries(clips_peer: Any) -> None:
+    edges = Recommender.default().knowledge_base.graph.number_of_edges()
+    clips_peer.reach(["knee-lateral"])
+    assert clips_peer.reach(["heel"]) == _ours({"sites": [{"location": "heel"}]})
+    assert clips_peer.reach([]) == set()
+    assert clips_peer.facts == edges  # the graph's facts, and nothing a query left
+
+
+def test_synthetic_knowledge_loads_and_keeps_its_answers(
+    synthetic: ModuleType, tmp_path: Path
+) -> None:
+    answers = []
+    for units in (3, 40):
+        folder = synthetic.write_synthetic(tmp_path / str(units), units)
+        kb = rehabgraph.load_knowledge(folder)
+        nodes = kb.graph.number_of_nodes()
+        bundled = Recommender.default().knowledge_base
+        assert nodes == bundled.graph.number_of_nodes() + units * synthetic.NODES_PER_UNIT
+        assert kb.graph.number_of_edges() == (
+            bundled.graph.number_of_edges() + units * synthetic.EDGES_PER_UNIT
+        )
+        rec = Recommender(kb)
+        plan = rec.recommend(synthetic.synthetic_query(1))
+        shape = [(len(e.explanations), e.explanations[0].rule_id) for e in plan.exercises]
+        answers.append((shape, rec.recommend({"sites": [{"location": "outer knee"}]})))
+    assert answers[0][0] == answers[1][0] and answers[0][0]
+    assert answers[0][1].exercises == answers[1][1].exercises  # the bundled answer is untouched
+
+
+def test_quick_run_writes_every_part(tmp_path: Path) -> None:
+    run = _module("run")
     out = tmp_path / "results.json"
-    assert bench.main(["--quick", "--out", str(out)]) == 0
+    assert run.main(["--quick", "--out", str(out)]) == 0
     results = json.loads(out.read_text())
-    assert set(results) >= {"per_query", "engine_share", "peers", "cold_start", "batch"}
+    assert set(results) >= {
+        "per_query",
+        "engine_share",
+        "peers",
+        "cold_start",
+        "scaling",
+        "batch",
+    }
     assert all(p["same_exercises"] for p in results["peers"].values())
+    assert {"CLIPS, one site", "naive networkx, one site"} <= set(results["peers"])
+    assert all(row["clips_same_exercises"] for row in results["scaling"])
     assert results["batch"]["errors"] == 0
+    assert (tmp_path / "scaling.png").stat().st_size > 10_000

@@ -1,9 +1,11 @@
-"""The finished pieces of answers, written once when a Recommender is built.
+"""The finished pieces of answers, written once and shared by every answer that uses them.
 
 An answer is mostly knowledge that does not change between queries: the explanation of each
-compiled rule walk, an exercise's name, steps and dosage, a source's reference. Writing them at
-load time leaves a query only the pieces that are its own (scores, sides, the plan's order), so
-its cost grows with the size of its answer, not with the size of the knowledge.
+compiled rule walk, an exercise's name, steps and dosage, a source's reference. The small pieces
+are written when a Recommender is built; an explanation is written the first time an answer
+needs it and kept (there is one per compiled walk, many more than any answer uses). A query is
+left only the pieces that are its own (scores, sides, the plan's order), so its cost grows with
+the size of its answer, not with the size of the knowledge.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ __all__ = ["AnswerPieces"]
 
 @dataclass(frozen=True, slots=True)
 class AnswerPieces:
-    explanations: tuple[Explanation, ...]  # by compiled match index
+    explanations: list[Explanation | None]  # by compiled match index, written on first use
     exercises: Mapping[str, Mapping[str, Any]]  # exercise id -> its PlannedExercise fields
     sided: frozenset[str]  # the exercises done on one side at a time
     sources: Mapping[str, SourceRef]
@@ -41,7 +43,7 @@ class AnswerPieces:
     def build(cls, kb: KnowledgeBase, compiled: CompiledRules) -> AnswerPieces:
         k = kb.knowledge
         return cls(
-            explanations=tuple(write_explanation(kb, m) for m in compiled.matches),
+            explanations=[None] * len(compiled.matches),
             exercises={
                 e.id: {
                     "exercise_id": e.id,
@@ -72,9 +74,12 @@ class AnswerPieces:
 
     def explanation(self, match: Match) -> Explanation:
         """The compiled walk's explanation, or a new one for a walk a swap extended."""
-        if match.index >= 0:
-            return self.explanations[match.index]
-        return write_explanation(self.kb, match)
+        if match.index < 0:
+            return write_explanation(self.kb, match)
+        written = self.explanations[match.index]
+        if written is None:  # two threads may both write it: the same immutable value
+            written = self.explanations[match.index] = write_explanation(self.kb, match)
+        return written
 
 
 def write_explanation(kb: KnowledgeBase, match: Match) -> Explanation:

@@ -43,6 +43,7 @@ from rehabgraph.errors import (
     UnknownLocationError,
 )
 from rehabgraph.graph.base import KnowledgeBase
+from rehabgraph.knowledge.bulk import collector_paused
 
 __all__ = ["Recommender"]
 
@@ -91,27 +92,28 @@ class Recommender:
                 raise ValueError("max_exercises must be at least 1")
             scoring = scoring.model_copy(update={"max_exercises": max_exercises})
         self._scoring = scoring
-        self._resolver = LocationResolver.from_knowledge(kb.knowledge)
-        self._safety = SafetyIndex.from_knowledge(kb.knowledge)
-        self._adapter = Adapter(kb.knowledge)
-        self._compiled = compile_rules(kb)
-        self._pieces = AnswerPieces.build(kb, self._compiled)
-        # exercise -> the zones whose rules reach it (for why_not), built once
-        reached: dict[str, set[str]] = {}
-        for zone, matches in self._compiled.from_zone.items():
-            for m in matches:
-                reached.setdefault(m.exercise, set()).add(zone)
-        self._reached_from = {e: tuple(sorted(z)) for e, z in reached.items()}
-        systems = {
-            "SNOMED-CT": SNOMED_CT,
-            "UBERON": "http://purl.obolibrary.org/obo/uberon.owl",
-            "FMA": "http://purl.org/sig/ont/fma",
-        }
-        index: dict[tuple[str, str], list[str]] = {}
-        for zone_entry in kb.knowledge.zones.values():
-            for code in zone_entry.codes:
-                index.setdefault((systems[code.system], code.code), []).append(zone_entry.id)
-        self._code_index = {key: tuple(v) for key, v in index.items()}
+        with collector_paused():  # many small objects, no cycles
+            self._resolver = LocationResolver.from_knowledge(kb.knowledge)
+            self._safety = SafetyIndex.from_knowledge(kb.knowledge)
+            self._adapter = Adapter(kb.knowledge)
+            self._compiled = compile_rules(kb)
+            self._pieces = AnswerPieces.build(kb, self._compiled)
+            # exercise -> the zones whose rules reach it (for why_not), built once
+            reached: dict[str, set[str]] = {}
+            for zone, matches in self._compiled.from_zone.items():
+                for m in matches:
+                    reached.setdefault(m.exercise, set()).add(zone)
+            self._reached_from = {e: tuple(sorted(z)) for e, z in reached.items()}
+            systems = {
+                "SNOMED-CT": SNOMED_CT,
+                "UBERON": "http://purl.obolibrary.org/obo/uberon.owl",
+                "FMA": "http://purl.org/sig/ont/fma",
+            }
+            index: dict[tuple[str, str], list[str]] = {}
+            for zone_entry in kb.knowledge.zones.values():
+                for code in zone_entry.codes:
+                    index.setdefault((systems[code.system], code.code), []).append(zone_entry.id)
+            self._code_index = {key: tuple(v) for key, v in index.items()}
 
     @classmethod
     def default(cls) -> Recommender:

@@ -81,14 +81,21 @@ def _passes(step: PathStep, data: Mapping[str, Any]) -> bool:
     return all(set(data.get(attr, ())) & set(wanted) for attr, wanted in step.where.items())
 
 
-def _walk(
-    rule: Rule, start: str, adj: _Adjacency
-) -> Iterator[tuple[tuple[str, ...], tuple[EdgeRef, ...], dict[str, str]]]:
+_Walk = tuple[tuple[str, ...], tuple[EdgeRef, ...], dict[str, str], tuple[dict[str, Any], ...]]
+
+
+def _walk(rule: Rule, start: str, adj: _Adjacency) -> Iterator[_Walk]:
+    """Every walk of the rule from ``start``: its nodes, edges, quoted attributes, edge data."""
+
     def step(
-        i: int, nodes: tuple[str, ...], edges: tuple[EdgeRef, ...], attrs: dict[str, str]
-    ) -> Iterator[tuple[tuple[str, ...], tuple[EdgeRef, ...], dict[str, str]]]:
+        i: int,
+        nodes: tuple[str, ...],
+        edges: tuple[EdgeRef, ...],
+        attrs: dict[str, str],
+        datas: tuple[dict[str, Any], ...],
+    ) -> Iterator[_Walk]:
         if i == len(rule.path):
-            yield nodes, edges, attrs
+            yield nodes, edges, attrs, datas
             return
         s = rule.path[i]
         for nbr, data, ref in adj.get((s.edge, s.reverse), {}).get(nodes[-1], ()):
@@ -102,16 +109,18 @@ def _walk(
             text = EDGE_TEXT.get(s.edge)
             if text is not None and data.get(text):
                 more.setdefault(text, " ".join(str(data[text]).split()).rstrip("."))
-            yield from step(i + 1, (*nodes, nbr), (*edges, ref), more)
+            yield from step(i + 1, (*nodes, nbr), (*edges, ref), more, (*datas, data))
 
-    yield from step(0, (start,), (), {})
+    yield from step(0, (start,), (), {}, ())
 
 
-def _sentence(rule: Rule, nodes: tuple[str, ...], attrs: dict[str, str], graph: Any) -> str:
+def _sentence(
+    rule: Rule, nodes: tuple[str, ...], attrs: dict[str, str], info: Mapping[str, Any]
+) -> str:
     names: dict[str, str] = {}
     for index, node in enumerate(nodes):
-        kind = graph.nodes[node]["kind"]
-        name = graph.nodes[node]["name"]
+        kind = info[node]["kind"]
+        name = info[node]["name"]
         if index == 0 and rule.start == "exercise":
             names["start"] = name
             continue
@@ -126,25 +135,25 @@ class _Missing(dict[str, str]):
         return "{" + key + "}"
 
 
-def _sources(rule: Rule, edges: tuple[EdgeRef, ...], graph: Any) -> tuple[str, ...]:
+def _sources(rule: Rule, datas: tuple[dict[str, Any], ...]) -> tuple[str, ...]:
     out: dict[str, None] = {}
-    for ref in edges:
-        for sid in graph.edges[ref.source, ref.target, ref.type]["sources"]:
+    for data in datas:
+        for sid in data["sources"]:
             out[sid] = None
     for sid in rule.sources:
         out[sid] = None
     return tuple(out)
 
 
-def _weight(edges: tuple[EdgeRef, ...], graph: Any, weights: Mapping[Any, float]) -> float:
-    levels = [graph.edges[e.source, e.target, e.type]["evidence"] for e in edges]
-    return min((weights.get(level, 1.0) for level in levels), default=1.0)
+def _weight(datas: tuple[dict[str, Any], ...], weights: Mapping[Any, float]) -> float:
+    return min((weights.get(data["evidence"], 1.0) for data in datas), default=1.0)
 
 
 def compile_rules(kb: KnowledgeBase) -> CompiledRules:
     """Walk every rule from every node it can start at; check the plan order has no cycle."""
     graph = kb.graph
     adj = _adjacency(graph)
+    info = dict(graph.nodes(data=True))
     starts = {
         "zone": sorted(kb.knowledge.zones),
         "exercise": sorted(kb.knowledge.exercises),
@@ -158,7 +167,7 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
     matches: list[Match] = []
     for rule in kb.knowledge.rules:
         for start in starts[rule.start]:
-            for nodes, edges, attrs in _walk(rule, start, adj):
+            for nodes, edges, attrs, datas in _walk(rule, start, adj):
                 if nodes in seen:
                     continue
                 seen.add(nodes)
@@ -166,9 +175,9 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
                     rule,
                     nodes,
                     edges,
-                    _sentence(rule, nodes, attrs, graph),
-                    _sources(rule, edges, graph),
-                    _weight(edges, graph, kb.knowledge.scoring.evidence_weight),
+                    _sentence(rule, nodes, attrs, info),
+                    _sources(rule, datas),
+                    _weight(datas, kb.knowledge.scoring.evidence_weight),
                     len(matches),
                 )
                 matches.append(match)

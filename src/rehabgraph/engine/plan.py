@@ -174,6 +174,8 @@ def _ordered(
         waiting[exercise] = len(befores)
         for before in befores:
             after.setdefault(before, []).append(exercise)
+    if not after:  # nothing in this plan must follow anything else in it
+        return sorted(items, key=lambda e: (-items[e].score, e))
     heap = [(-items[e].score, e) for e, n in waiting.items() if n == 0]
     heapq.heapify(heap)
     out: list[str] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rehabgraph.errors import UnknownLocationError
 from rehabgraph.knowledge.base import Knowledge
@@ -36,6 +36,11 @@ class LocationResolver:
     # what a suggestion may be: display text -> zone id
     suggestions: Mapping[str, str]
     zone_names: Mapping[str, str]
+    # phrase as said -> its resolution (a pure function of the phrase): the first MEMO_SIZE
+    # different phrases people send are resolved once, then looked up
+    memo: dict[str, Resolution] = field(default_factory=dict, compare=False, repr=False)
+
+    MEMO_SIZE = 4096
 
     @classmethod
     def from_knowledge(cls, knowledge: Knowledge) -> LocationResolver:
@@ -66,6 +71,15 @@ class LocationResolver:
         >>> r.zones, sorted(r.sides)
         (('knee-lateral',), ['right'])
         """
+        known = self.memo.get(location)
+        if known is not None:
+            return known
+        resolution = self._resolve(location)
+        if len(self.memo) < self.MEMO_SIZE:
+            self.memo[location] = resolution
+        return resolution
+
+    def _resolve(self, location: str) -> Resolution:
         rest, sides = self.normalizer.split_sides(self.normalizer.fold(location))
         words = self.normalizer.content(rest)
         found, unmatched = self.aliases.scan(words)

@@ -64,6 +64,9 @@ class SafetyIndex:
 
     def questions_for(self, zones: Iterable[str]) -> tuple[str, ...]:
         """The screening questions asked for these zones, in the order of safety.yaml."""
+        zones = tuple(zones)
+        if len(zones) == 1:  # by_zone is already in file order
+            return self.by_zone.get(zones[0], ())
         ids = {q for zone in zones for q in self.by_zone.get(zone, ())}
         return tuple(sorted(ids, key=self.order.__getitem__))
 

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from rehabgraph.graph.build import build_graph
+from rehabgraph.graph.cache import cached
 from rehabgraph.knowledge.base import Knowledge
-from rehabgraph.knowledge.loader import read_knowledge
+from rehabgraph.knowledge.bulk import collector_paused
 from rehabgraph.knowledge.yaml_io import MAX_FILE_BYTES
 
 __all__ = ["KnowledgeBase"]
@@ -27,8 +28,19 @@ class KnowledgeBase:
     def from_folder(
         cls, path: Path, extra: Sequence[Path] = (), max_file_bytes: int = MAX_FILE_BYTES
     ) -> KnowledgeBase:
-        knowledge = read_knowledge(path, extra, max_file_bytes)
-        return cls(knowledge=knowledge, graph=build_graph(knowledge))
+        """Load a knowledge folder with packs, or take it from the load cache (graph.cache)."""
+
+        def build() -> KnowledgeBase:
+            from rehabgraph.knowledge.loader import read_knowledge  # not needed on a cache hit
+
+            with collector_paused():
+                knowledge = read_knowledge(path, extra, max_file_bytes)
+                return cls(knowledge=knowledge, graph=build_graph(knowledge))
+
+        with collector_paused():
+            return cached(
+                [Path(path), *map(Path, extra)], f"max_file_bytes={max_file_bytes}", build
+            )
 
     @property
     def version(self) -> str:

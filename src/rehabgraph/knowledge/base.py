@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 from rehabgraph.knowledge.models import (
     Adaptation,
@@ -53,3 +55,16 @@ class Knowledge:
     def version(self) -> str:
         """``name@version`` of the base, then ``+name@version`` for each pack layered on it."""
         return "+".join((f"{self.manifest.name}@{self.manifest.version}", *self.packs))
+
+    def __reduce__(self) -> tuple[Any, tuple[tuple[Any, ...]]]:
+        """Picklable (for the load cache): read-only mappings travel as dicts."""
+        values = tuple(
+            dict(v) if isinstance(v, MappingProxyType) else v
+            for v in (getattr(self, f.name) for f in fields(self))
+        )
+        return _from_values, (values,)
+
+
+def _from_values(values: tuple[Any, ...]) -> Knowledge:
+    args: list[Any] = [MappingProxyType(v) if isinstance(v, dict) else v for v in values]
+    return Knowledge(*args)

@@ -108,7 +108,9 @@ EDGE_TEXT: dict[str, str] = {"comes_before": "reason"}
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
 
 
 class Cited(Model):

@@ -30,12 +30,15 @@ Key = tuple[str, ...]
 
 @dataclass(frozen=True, slots=True)
 class PhraseIndex:
-    """Phrase keys (token tuples) mapped to the ids they name, indexed by first token.
+    """Phrase keys (token tuples) mapped to the ids they name.
 
-    Built once when the knowledge loads; a lookup costs time in the length of the text.
+    Built once when the knowledge loads. A scan tries, at each token, only the key lengths that
+    start with that token, longest first, as dictionary lookups: its cost grows with the length
+    of the text, never with the number of phrases.
     """
 
-    by_first: Mapping[str, tuple[tuple[Key, tuple[str, ...]], ...]]
+    table: Mapping[Key, tuple[str, ...]]
+    lengths: Mapping[str, tuple[int, ...]]  # first token -> key lengths, longest first
 
     @classmethod
     def build(cls, pairs: Iterable[tuple[Key, str]]) -> PhraseIndex:
@@ -43,13 +46,12 @@ class PhraseIndex:
         for key, value in pairs:
             if key and value not in table.setdefault(key, []):
                 table[key].append(value)
-        first: dict[str, list[tuple[Key, tuple[str, ...]]]] = {}
-        for key, values in table.items():
-            first.setdefault(key[0], []).append((key, tuple(values)))
+        lengths: dict[str, set[int]] = {}
+        for key in table:
+            lengths.setdefault(key[0], set()).add(len(key))
         return cls(
-            MappingProxyType(
-                {t: tuple(sorted(v, key=lambda kv: (-len(kv[0]), kv[0]))) for t, v in first.items()}
-            )
+            MappingProxyType({k: tuple(v) for k, v in table.items()}),
+            MappingProxyType({t: tuple(sorted(n, reverse=True)) for t, n in lengths.items()}),
         )
 
     def scan(self, tokens: Key) -> tuple[list[tuple[str, ...]], list[str]]:
@@ -58,10 +60,11 @@ class PhraseIndex:
         unmatched: list[str] = []
         i = 0
         while i < len(tokens):
-            for key, values in self.by_first.get(tokens[i], ()):
-                if tokens[i : i + len(key)] == key:
+            for n in self.lengths.get(tokens[i], ()):
+                values = self.table.get(tokens[i : i + n])
+                if values is not None:
                     found.append(values)
-                    i += len(key)
+                    i += n
                     break
             else:
                 unmatched.append(tokens[i])

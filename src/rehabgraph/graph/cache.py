@@ -1,0 +1,105 @@
+"""A cache of loaded knowledge, so a fresh process does not parse and check the same YAML again.
+
+Loading a knowledge folder parses its YAML and validates every entry: most of a cold start.
+The result (the Knowledge and its frozen graph) is kept as a pickle in the user's cache folder,
+named by a hash of everything the load depends on: the content and place of every file read,
+the size limit, and the versions of rehabgraph, Python, pydantic and networkx. A changed file
+is a different hash, so the cache is never stale; an unreadable or broken entry is rebuilt.
+
+Where: ``$REHABGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/rehabgraph``, else
+``~/.cache/rehabgraph``. ``REHABGRAPH_CACHE=off`` turns it off. Like ``.pyc`` files, the cache
+is trusted: it holds only what rehabgraph wrote, but reading a pickle can run code, so the folder
+must be one only you can write to. The newest ``KEEP`` entries are kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+__all__ = ["cache_folder", "cached"]
+
+T = TypeVar("T")
+_FORMAT = 1
+KEEP = 16  # entries kept; older ones are removed when a new one is written
+
+
+def cache_folder() -> Path | None:
+    """The cache folder, or None when the cache is turned off."""
+    if os.environ.get("REHABGRAPH_CACHE", "").lower() in {"0", "off", "no", "false"}:
+        return None
+    explicit = os.environ.get("REHABGRAPH_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rehabgraph"
+
+
+def _versions() -> str:
+    """The versions the cached objects' layout depends on (module attributes: no metadata scan)."""
+    import networkx
+    import pydantic
+    import pydantic_core
+    import yaml
+
+    from rehabgraph import __version__
+
+    return (
+        f"rehabgraph={__version__}|pydantic={pydantic.VERSION}|"
+        f"pydantic-core={pydantic_core.__version__}|networkx={networkx.__version__}|"
+        f"pyyaml={yaml.__version__}"
+    )
+
+
+def _key(folders: Sequence[Path], salt: str) -> str | None:
+    digest = hashlib.sha256(f"{_FORMAT}|{salt}|{sys.version}|{_versions()}".encode())
+    for folder in folders:
+        digest.update(f"|{folder.resolve()}".encode())
+        try:
+            files = sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"})
+            for path in files:
+                digest.update(f"|{path.name}|".encode())
+                digest.update(path.read_bytes())
+        except OSError:
+            return None  # the load itself will say what is wrong
+    return digest.hexdigest()
+
+
+def cached(folders: Sequence[Path], salt: str, build: Callable[[], T]) -> T:
+    """``build()``, or what it returned before for the same files; ``salt`` names the options."""
+    where = cache_folder()
+    key = _key(folders, salt) if where is not None else None
+    if where is None or key is None:
+        return build()
+    entry = where / f"knowledge-{key}.pickle"
+    with contextlib.suppress(Exception):  # missing, unreadable or from a broken write: rebuild
+        with entry.open("rb") as f:
+            value: T = pickle.load(f)
+        return value
+    value = build()
+    with contextlib.suppress(OSError, pickle.PicklingError, TypeError):  # read-only homes work
+        where.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=where, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(name, entry)  # whole or not at all, even with another process racing
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+        _evict(where)
+    return value
+
+
+def _evict(where: Path) -> None:
+    """Keep the KEEP most recently written entries: edited knowledge leaves old ones behind."""
+    entries = sorted(where.glob("knowledge-*.pickle"), key=lambda p: p.stat().st_mtime)
+    for old in entries[:-KEEP]:
+        old.unlink(missing_ok=True)

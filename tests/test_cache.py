@@ -1,0 +1,90 @@
+"""The load cache: a fresh process takes loaded knowledge from it, never stale, never required."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+import rehabgraph
+from rehabgraph import Recommender
+from rehabgraph.graph import cache
+
+REPORT = {"sites": [{"location": "outer knee", "side": "right"}]}
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv("REHABGRAPH_CACHE_DIR", str(where))
+    return where
+
+
+def entries(where: Path) -> list[Path]:
+    return sorted(where.glob("knowledge-*.pickle"))
+
+
+def test_a_second_load_comes_from_the_cache(folder: Path, knowledge_copy: Path) -> None:
+    first = rehabgraph.load_knowledge(knowledge_copy)
+    assert len(entries(folder)) == 1
+    second = rehabgraph.load_knowledge(knowledge_copy)
+    assert second is not first
+    assert second.knowledge.zones == first.knowledge.zones
+    assert second.knowledge.path == first.knowledge.path
+    assert sorted(second.graph.edges(keys=True)) == sorted(first.graph.edges(keys=True))
+    assert Recommender(second).recommend(REPORT) == Recommender(first).recommend(REPORT)
+
+
+def test_an_edited_file_is_never_served_stale(folder: Path, knowledge_copy: Path) -> None:
+    rehabgraph.load_knowledge(knowledge_copy)
+    zones = knowledge_copy / "zones.yaml"
+    zones.write_text(zones.read_text().replace("name: low back", "name: small of my back", 1))
+    kb = rehabgraph.load_knowledge(knowledge_copy)
+    assert kb.knowledge.zones["low-back"].name == "small of my back"
+    assert len(entries(folder)) == 2
+
+
+def test_a_broken_entry_is_rebuilt(folder: Path, knowledge_copy: Path) -> None:
+    rehabgraph.load_knowledge(knowledge_copy)
+    [entry] = entries(folder)
+    entry.write_bytes(b"not a pickle")
+    kb = rehabgraph.load_knowledge(knowledge_copy)
+    assert "knee-lateral" in kb.knowledge.zones
+    with entry.open("rb") as f:
+        assert pickle.load(f).knowledge.zones.keys() == kb.knowledge.zones.keys()
+
+
+def test_errors_are_not_cached(folder: Path, knowledge_copy: Path) -> None:
+    (knowledge_copy / "zones.yaml").write_text("zones: [1]")
+    for _ in range(2):
+        with pytest.raises(rehabgraph.KnowledgeError, match=r"zones\.yaml"):
+            rehabgraph.load_knowledge(knowledge_copy)
+    assert entries(folder) == []
+
+
+def test_it_can_be_turned_off(
+    folder: Path, knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REHABGRAPH_CACHE", "off")
+    rehabgraph.load_knowledge(knowledge_copy)
+    assert cache.cache_folder() is None
+    assert not folder.exists()
+
+
+def test_an_unwritable_cache_still_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("REHABGRAPH_CACHE_DIR", str(blocker / "cache"))  # cannot be made
+    kb = rehabgraph.load_knowledge(rehabgraph.bundled_knowledge_path(), [])
+    assert "knee-lateral" in kb.knowledge.zones
+
+
+def test_old_entries_are_removed(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "KEEP", 2)
+    for i in range(4):
+        cache.cached([tmp_path], f"salt {i}", lambda i=i: i)  # type: ignore[misc]
+    assert len(entries(folder)) == 2
+    assert cache.cached([tmp_path], "salt 3", lambda: -1) == 3
