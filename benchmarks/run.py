@@ -13,10 +13,12 @@ compared as ratios. Needs the ``bench`` extra (clipspy, matplotlib).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gc
 import json
 import os
 import pickle
+import pstats
 import resource
 import statistics
 import subprocess
@@ -239,6 +241,9 @@ def scale_worker(
         "CLIPS": lambda: clips.reach(zones),
     }
     times = side_by_side(fns, repeat, number)
+    profile = cProfile.Profile()  # function calls per query: the same at every size, or not
+    profile.runcall(rec.recommend, fixed)
+    calls = sum(stat[1] for stat in pstats.Stats(profile).stats.values())  # type: ignore[attr-defined]
     if with_naive:
         times["naive networkx"] = measure(lambda: peers.naive_networkx(rec, zones), 3, 1)
     ours = {e.exercise_id for e in answer.exercises}
@@ -258,6 +263,7 @@ def scale_worker(
         "bytes_per_edge": held / edges,
         "peak_rss_growth_bytes": peak_growth,
         "traced_peak_bytes": traced_peak,
+        "calls_per_query": calls,
         "answer_exercises": len(answer.exercises),
         "answer_explanations": sum(len(e.explanations) for e in answer.exercises),
         "clips_load_s": clips_load,
@@ -426,6 +432,8 @@ def report(results: dict[str, Any]) -> None:
             f"{naive_ms}"
         )
     rows = results["scaling"]
+    calls = ", ".join(str(r["calls_per_query"]) for r in rows)
+    print(f"  Python function calls per query, by size: {calls}")
     if len(rows) > 1:
         first, last = rows[0]["query"]["rehabgraph"], rows[-1]["query"]["rehabgraph"]
         print(
