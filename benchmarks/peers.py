@@ -12,7 +12,9 @@ reach exactly the exercises rehabgraph recommends.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -78,16 +80,16 @@ class ClipsPeer:
             "(deffunction reached-list () (bind ?out (create$)) "
             "(do-for-all-facts ((?f reached)) TRUE (bind ?out (create$ ?out ?f:node))) ?out)"
         )
-        facts = []
-        for u, v, etype, data in kb.graph.edges(keys=True, data=True):
-            attr = EDGE_ATTRIBUTES.get(etype)
-            tags = " ".join(_q(str(t)) for t in data.get(attr, ())) if attr else ""
-            facts.append(f"(edge (type {_q(etype)}) (u {_q(u)}) (v {_q(v)}) (tags {tags}))")
-        for start in range(0, len(facts), 500):  # one deffacts per chunk keeps each build small
-            self.env.build(f"(deffacts graph-{start} {' '.join(facts[start : start + 500])})")
-        for rule in kb.knowledge.rules:
-            self.env.build(clips_rule(rule))
-        self.env.reset()  # asserts the graph's facts, once
+        with tempfile.TemporaryDirectory() as tmp:  # CLIPS reads its facts in bulk, in C
+            path = Path(tmp) / "graph.facts"
+            with path.open("w") as f:
+                for u, v, etype, data in kb.graph.edges(keys=True, data=True):
+                    attr = EDGE_ATTRIBUTES.get(etype)
+                    tags = " ".join(_q(str(t)) for t in data.get(attr, ())) if attr else ""
+                    f.write(f"(edge (type {_q(etype)}) (u {_q(u)}) (v {_q(v)}) (tags {tags}))\n")
+            for rule in kb.knowledge.rules:
+                self.env.build(clips_rule(rule))
+            self.env.load_facts(str(path))
 
     def reach(self, zones: Iterable[str]) -> set[str]:
         """The exercises the rules reach from these zones, and from the exercises they reach."""
