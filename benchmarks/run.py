@@ -56,15 +56,7 @@ QUICK_SIZES = (1_000,)
 def measure(fn: Callable[[], object], repeat: int, number: int) -> dict[str, float]:
     """Median and interquartile range, in seconds per call, of ``repeat`` timings of
     ``number`` calls each."""
-    fn()  # warm up
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        samples.append((time.perf_counter() - start) / number)
-    q1, _, q3 = statistics.quantiles(samples, n=4) if len(samples) > 1 else (samples * 3)
-    return {"median_s": statistics.median(samples), "iqr_s": q3 - q1, "repeat": repeat}
+    return side_by_side({"fn": fn}, repeat, number)["fn"]
 
 
 def side_by_side(
@@ -228,6 +220,20 @@ def scale_worker(
         cached_load = time.perf_counter() - start_cached
     graph = kb.graph
     edges = graph.number_of_edges()
+    # networkx's share: building the graph again from the loaded knowledge, and its memory
+    from rehabgraph.graph.build import build_graph
+
+    with collector_paused():
+        start_graph = time.perf_counter()
+        build_graph(kb.knowledge)
+        graph_s = time.perf_counter() - start_graph
+    graph_bytes = None
+    if with_traced_memory:
+        tracemalloc.start()
+        again = build_graph(kb.knowledge)
+        graph_bytes = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        del again
     unit = max(0, (len(kb.knowledge.zones) - 30) // 3 // 2)  # a region in the middle
     fixed = synthetic.synthetic_query(unit)
     answer = rec.recommend(fixed)
@@ -254,6 +260,9 @@ def scale_worker(
         "load_s": loaded - start,
         "parse_s": parse_s,
         "compile_s": built - loaded,
+        "graph_build_s": graph_s,
+        "graph_bytes": graph_bytes,
+        "graph_bytes_per_edge": graph_bytes / edges if graph_bytes else None,
         "cached_load_s": cached_load,
         "cached_load_us_per_edge": cached_load / edges * 1e6,
         "load_us_per_edge": (loaded - start) / edges * 1e6,
