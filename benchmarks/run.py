@@ -1,7 +1,7 @@
 """rehabgraph benchmarks: per query, the engine's share, peers (CLIPS, naive networkx), cold start,
 scaling over synthetic knowledge, and batch.
 
-    python benchmarks/run.py            # the full run (10^3 .. 10^6 nodes: about half an hour)
+    python benchmarks/run.py            # the full run (10^3 .. 10^6 nodes: about 20 minutes)
     python benchmarks/run.py --quick    # a small run, to check the suite still works
     python benchmarks/run.py --sizes 1000 10000   # choose the scaling sizes
 

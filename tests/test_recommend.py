@@ -256,3 +256,21 @@ def test_loosening_is_followed_by_strengthening(edit: object, knowledge_copy: ob
     ]
     assert follow and follow[0].principle == "strengthen-after-loosening"
     assert follow[0].path == ("quad-release", "vastus-medialis", "vmo-step-down")
+
+
+def test_phrases_are_remembered_within_a_bound(
+    recommender: Recommender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rehabgraph.engine import LocationResolver
+
+    resolver = LocationResolver.from_knowledge(recommender.knowledge_base.knowledge)
+    monkeypatch.setattr(LocationResolver, "MEMO_SIZE", 3)
+    phrases = ["outer knee", "heel", "ache in my lower back", "shin", "outer knee", "calf"]
+    first = [resolver.resolve(p) for p in phrases]
+    assert len(resolver.memo) == 3
+    assert [resolver.resolve(p) for p in phrases] == first
+    fresh = LocationResolver.from_knowledge(recommender.knowledge_base.knowledge)
+    assert [fresh._resolve(p) for p in phrases] == first  # remembering changes nothing
+    with pytest.raises(UnknownLocationError):
+        resolver.resolve("elbow")
+    assert "elbow" not in resolver.memo
