@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 import rehabgraph
@@ -30,6 +31,8 @@ def test_a_second_load_comes_from_the_cache(folder: Path, knowledge_copy: Path) 
     assert len(entries(folder)) == 1
     second = rehabgraph.load_knowledge(knowledge_copy)
     assert second is not first
+    assert nx.is_frozen(second.graph)
+    assert folder.stat().st_mode & 0o077 == 0  # only its owner can write (or read) it
     assert second.knowledge.zones == first.knowledge.zones
     assert second.knowledge.path == first.knowledge.path
     assert sorted(second.graph.edges(keys=True)) == sorted(first.graph.edges(keys=True))

@@ -85,7 +85,7 @@ def cached(folders: Sequence[Path], salt: str, build: Callable[[], T]) -> T:
         return value
     value = build()
     with contextlib.suppress(OSError, pickle.PicklingError, TypeError):  # read-only homes work
-        where.mkdir(parents=True, exist_ok=True)
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)  # yours alone
         handle, name = tempfile.mkstemp(dir=where, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as f:

@@ -17,6 +17,7 @@ def __getattr__(name: str) -> Any:
         return read_knowledge
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 __all__ = [
     "Dosage",
     "Exercise",
