@@ -48,6 +48,16 @@ def test_an_edited_file_is_never_served_stale(folder: Path, knowledge_copy: Path
     assert len(entries(folder)) == 2
 
 
+def test_changed_code_never_reads_an_old_entry(
+    folder: Path, knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rehabgraph.load_knowledge(knowledge_copy)
+    code = cache._code()
+    monkeypatch.setattr(cache, "_code", lambda: code + b"# a new field")
+    rehabgraph.load_knowledge(knowledge_copy)
+    assert len(entries(folder)) == 2
+
+
 def test_a_broken_entry_is_rebuilt(folder: Path, knowledge_copy: Path) -> None:
     rehabgraph.load_knowledge(knowledge_copy)
     [entry] = entries(folder)

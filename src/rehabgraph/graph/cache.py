@@ -3,8 +3,9 @@
 Loading a knowledge folder parses its YAML and validates every entry: most of a cold start.
 The result (the Knowledge and its frozen graph) is kept as a pickle in the user's cache folder,
 named by a hash of everything the load depends on: the content and place of every file read,
-the size limit, and the versions of rehabgraph, Python, pydantic and networkx. A changed file
-is a different hash, so the cache is never stale; an unreadable or broken entry is rebuilt.
+the size limit, the source of rehabgraph's knowledge and graph layers, and the versions of
+rehabgraph, Python, pydantic, networkx and PyYAML. A changed file is a different hash, so the
+cache is never stale; an unreadable or broken entry is rebuilt.
 
 Where: ``$REHABGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/rehabgraph``, else
 ``~/.cache/rehabgraph``. ``REHABGRAPH_CACHE=off`` turns it off. Like ``.pyc`` files, the cache
@@ -58,8 +59,23 @@ def _versions() -> str:
     )
 
 
+def _code() -> bytes:
+    """The source of the code that shapes a loaded knowledge base (the knowledge and graph
+    layers): a checkout changed without a version bump must not read an old pickle."""
+    package = Path(__file__).resolve().parents[1]
+    parts = []
+    for layer in ("knowledge", "graph"):
+        for path in sorted((package / layer).glob("*.py")):
+            parts.append(path.name.encode() + b"\0" + path.read_bytes())
+    return b"\0".join(parts)
+
+
 def _key(folders: Sequence[Path], salt: str) -> str | None:
     digest = hashlib.sha256(f"{_FORMAT}|{salt}|{sys.version}|{_versions()}".encode())
+    try:
+        digest.update(_code())
+    except OSError:  # no source to read (a frozen application): no cache
+        return None
     for folder in folders:
         digest.update(f"|{folder.resolve()}".encode())
         try:
