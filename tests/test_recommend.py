@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+import rehabgraph
 from rehabgraph import (
     InvalidReportError,
     PainReport,
@@ -274,3 +277,13 @@ def test_phrases_are_remembered_within_a_bound(
     with pytest.raises(UnknownLocationError):
         resolver.resolve("elbow")
     assert "elbow" not in resolver.memo
+
+
+def test_a_zero_weight_still_plans_what_must_come_first(edit: Any, knowledge_copy: Path) -> None:
+    # base 0 and intensity 0 give the site a weight of 0: the exercise-start rules still run
+    edit("rules.yaml", lambda d: d["scoring"].update(base=0, per_intensity_point=0.05))
+    rec = Recommender(rehabgraph.load_knowledge(knowledge_copy)).recommend(
+        {"sites": [{"location": "outer knee", "side": "right", "intensity": 0}]}
+    )
+    assert ids(rec) == ["glute-squeeze", "vmo-step-down"]
+    assert all(e.score == 0 for e in rec.exercises)

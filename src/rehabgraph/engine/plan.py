@@ -119,7 +119,8 @@ def plan(
         item.matches.append(match)
         if origin != exercise and origin not in item.adapted_from:
             item.adapted_from.append(origin)
-        if weight > weight_of.get(exercise, 0.0):
+        known = weight_of.get(exercise)
+        if known is None or weight > known:
             weight_of[exercise] = weight
         site_of.setdefault(exercise, site)
         return new
