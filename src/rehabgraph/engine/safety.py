@@ -41,7 +41,8 @@ class SafetyIndex:
         by_zone: dict[str, list[str]] = {zone: [] for zone in knowledge.zones}
         for q in questions.values():
             for zone in knowledge.zones if "all" in q.zones else q.zones:
-                by_zone[zone].append(q.id)
+                if q.id not in by_zone[zone]:  # once per zone, in file order
+                    by_zone[zone].append(q.id)
         symptom_pairs = [
             (normalizer.symptom_key(phrase), q.id)
             for q in questions.values()
