@@ -24,6 +24,7 @@ from rehabgraph.api.recommendation import (
 from rehabgraph.engine import CompiledRules, Match
 from rehabgraph.graph.base import KnowledgeBase
 from rehabgraph.knowledge.models import EVIDENCE_ORDER
+from rehabgraph.knowledge.text import one_line
 
 __all__ = ["AnswerPieces"]
 
@@ -48,11 +49,11 @@ class AnswerPieces:
                 e.id: {
                     "exercise_id": e.id,
                     "name": e.name,
-                    "summary": _clean(e.summary),
-                    "steps": tuple(_clean(step) for step in e.steps),
+                    "summary": one_line(e.summary),
+                    "steps": tuple(one_line(step) for step in e.steps),
                     "dosage": e.dosage.describe(),
                     "dosage_detail": e.dosage,
-                    "stop_if": _clean(e.stop_if),
+                    "stop_if": one_line(e.stop_if),
                 }
                 for e in k.exercises.values()
             },
@@ -65,7 +66,7 @@ class AnswerPieces:
             },
             zones={z.id: ZoneRef(id=z.id, name=z.name) for z in k.zones.values()},
             questions={
-                q.id: ScreeningItem(id=q.id, question=_clean(q.question))
+                q.id: ScreeningItem(id=q.id, question=one_line(q.question))
                 for q in k.questions.values()
             },
             notice_sources=tuple(k.notice_sources),
@@ -115,7 +116,3 @@ def weakest(levels: Iterable[str]) -> str:
     """The weakest of these evidence levels (the weakest of all when none is known)."""
     ranked = [lv for lv in levels if lv in EVIDENCE_ORDER]
     return max(ranked, key=EVIDENCE_ORDER.index) if ranked else EVIDENCE_ORDER[-1]
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.split())

@@ -44,6 +44,7 @@ from rehabgraph.errors import (
 )
 from rehabgraph.graph.base import KnowledgeBase
 from rehabgraph.knowledge.bulk import collector_paused
+from rehabgraph.knowledge.text import one_line
 
 __all__ = ["Recommender"]
 
@@ -129,6 +130,11 @@ class Recommender:
         return self._resolver
 
     @property
+    def safety(self) -> SafetyIndex:
+        """The screening questions and conditions, indexed by zone and phrase at load time."""
+        return self._safety
+
+    @property
     def require_screening(self) -> bool:
         return self._require_screening
 
@@ -212,11 +218,12 @@ class Recommender:
                 "needs_screening", sites, [], [], screening, None, warnings, report, conditions
             )
 
+        held = frozenset(conditions)
         result = plan(
             site_zones,
             self._compiled,
             self._scoring,
-            lambda e: self._adapter.adapt(e, frozenset(conditions), feedback),
+            lambda e: self._adapter.adapt(e, held, feedback),
         )
         exercises = [self._planned(item, conditions) for item in result.items]
         excluded = self._excluded(result.swaps)
@@ -450,7 +457,7 @@ class Recommender:
         referral = Referral(
             urgency=top.urgency or "routine",
             concern=top.concern or top.question,
-            reason=" ".join((top.tell or "").split()),
+            reason=one_line(top.tell or ""),
             flags=flags,
             sources=sources,
         )
@@ -553,7 +560,7 @@ class Recommender:
         if conditions:
             k = self._kb.knowledge
             warnings = [
-                f"With {k.conditions[p.condition].name}: {' '.join(p.advice.split())}"
+                f"With {k.conditions[p.condition].name}: {one_line(p.advice)}"
                 for p in k.exercises[exercise_id].precautions
                 if p.condition in conditions
             ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from rehabgraph.engine.compile import EdgeRef
 from rehabgraph.knowledge.base import Knowledge
+from rehabgraph.knowledge.text import one_line
 
 __all__ = ["Adapter", "Exclusion", "Feedback", "Swap"]
 
@@ -135,7 +136,7 @@ class Adapter:
                 if easier is None:
                     reason = words.no_easier_version.format_map(names)
                     exclusions.append(
-                        Exclusion(fb.exercise_id, _clean(reason), None, tuple(words.sources))
+                        Exclusion(fb.exercise_id, one_line(reason), None, tuple(words.sources))
                     )
                     return Swap(None, tuple(chain), (), (), (), tuple(exclusions))
                 chain.append(easier)
@@ -166,7 +167,7 @@ class Adapter:
                 break
             easier = self._easier(current)
             exclusions.append(
-                Exclusion(current, _clean(hit.reason), hit.condition, tuple(hit.sources), easier)
+                Exclusion(current, one_line(hit.reason), hit.condition, tuple(hit.sources), easier)
             )
             if easier is None or easier in regressed:
                 return Swap(None, tuple(chain), (), (), (), tuple(exclusions))
@@ -188,7 +189,7 @@ class Adapter:
             chain[-1],
             tuple(chain),
             edges,
-            tuple(_clean(s) for s in sentences),
+            tuple(one_line(s) for s in sentences),
             tuple(dict.fromkeys(sources)),
             tuple(exclusions),
         )
@@ -203,7 +204,3 @@ def _without_loops(chain: list[str]) -> list[str]:
         else:
             out.append(node)
     return out
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.split())

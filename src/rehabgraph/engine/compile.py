@@ -17,6 +17,7 @@ import networkx as nx
 from rehabgraph.errors import KnowledgeError
 from rehabgraph.graph.base import KnowledgeBase
 from rehabgraph.knowledge.models import EDGE_ATTRIBUTES, EDGE_TEXT, PathStep, Rule
+from rehabgraph.knowledge.text import one_line
 
 __all__ = ["CompiledRules", "EdgeRef", "Match", "compile_rules"]
 
@@ -108,7 +109,7 @@ def _walk(rule: Rule, start: str, adj: _Adjacency) -> Iterator[_Walk]:
                 more.setdefault(attr, " and ".join(values))
             text = EDGE_TEXT.get(s.edge)
             if text is not None and data.get(text):
-                more.setdefault(text, " ".join(str(data[text]).split()).rstrip("."))
+                more.setdefault(text, one_line(str(data[text])).rstrip("."))
             yield from step(i + 1, (*nodes, nbr), (*edges, ref), more, (*datas, data))
 
     yield from step(0, (start,), (), {}, ())

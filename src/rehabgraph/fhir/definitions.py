@@ -6,6 +6,7 @@ from typing import Any
 
 from rehabgraph.graph.base import KnowledgeBase
 from rehabgraph.knowledge.models import Dosage, Source
+from rehabgraph.knowledge.text import one_line
 
 __all__ = ["activity_url", "knowledge_bundle", "related_artifact", "timing"]
 
@@ -67,11 +68,11 @@ def knowledge_bundle(kb: KnowledgeBase) -> Any:
             "name": "".join(part.capitalize() for part in ex.id.split("-")),
             "title": ex.name,
             "status": "active",
-            "description": " ".join(ex.summary.split()),
+            "description": one_line(ex.summary),
             "kind": "ServiceRequest",
             "usage": (
                 "Steps: "
-                + " ".join(f"{i}. {' '.join(s.split())}" for i, s in enumerate(ex.steps, 1))
+                + " ".join(f"{i}. {one_line(s)}" for i, s in enumerate(ex.steps, 1))
                 + f" Dosage: {ex.dosage.describe()}. Stop if: {' '.join(ex.stop_if.split())}"
             ),
             "relatedArtifact": [related_artifact(k.sources[s]) for s in ex.sources],
@@ -93,7 +94,7 @@ def knowledge_bundle(kb: KnowledgeBase) -> Any:
             {
                 "id": rule.id,
                 "title": rule.id,
-                "description": " ".join(rule.description.split()),
+                "description": one_line(rule.description),
                 "textEquivalent": rule.because,
                 "documentation": [related_artifact(k.sources[s]) for s in rule.sources],
             }

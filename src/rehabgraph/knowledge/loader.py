@@ -38,7 +38,7 @@ from rehabgraph.knowledge.models import (
     Source,
     Zone,
 )
-from rehabgraph.knowledge.text import PhraseNormalizer
+from rehabgraph.knowledge.text import PhraseNormalizer, one_line
 from rehabgraph.knowledge.yaml_io import MAX_FILE_BYTES
 
 __all__ = ["KNOWLEDGE_FILES", "read_knowledge"]
@@ -277,7 +277,7 @@ def read_knowledge(
         questions=frozen(questions),
         conditions=frozen(conditions),
         adaptation=safety.adaptation,
-        notice=" ".join(safety.notice.split()),
+        notice=one_line(safety.notice),
         notice_sources=tuple(safety.notice_sources),
         packs=tuple(f"{p.name}@{p.version}" for p in layers.packs),
     )

@@ -14,9 +14,14 @@ from types import MappingProxyType
 
 from rehabgraph.knowledge.models import Lexicon
 
-__all__ = ["PhraseIndex", "PhraseNormalizer", "tokenize"]
+__all__ = ["PhraseIndex", "PhraseNormalizer", "one_line", "tokenize"]
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def one_line(text: str) -> str:
+    """Text as one line with single spaces: YAML's folded blocks, as a person reads them."""
+    return " ".join(text.split())
 
 
 def tokenize(text: str) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from rehabgraph.api.recommendation import Recommendation
 from rehabgraph.api.recommender import Recommender
 from rehabgraph.api.report import PainReport
 from rehabgraph.errors import MissingDependencyError, RehabgraphError
+from rehabgraph.knowledge.text import one_line
 from rehabgraph.server.limits import BodyLimit
 
 try:
@@ -58,21 +59,12 @@ def create_app(recommender: Recommender | None = None) -> Any:
 
     rec = recommender or Recommender.default()
     k = rec.knowledge_base.knowledge
-    # built once: the questions in knowledge order, and for each zone the ones asked there
-    questions = [
-        QuestionOut(
-            id=q.id,
-            question=" ".join(q.question.split()),
-            urgency=q.urgency,
-            only_if=dict(q.only_if),
+    # built once: every question as the service shows it
+    questions = {
+        q.id: QuestionOut(
+            id=q.id, question=one_line(q.question), urgency=q.urgency, only_if=dict(q.only_if)
         )
         for q in k.questions.values()
-    ]
-    asked_in = {
-        zone: frozenset(
-            i for i, q in enumerate(k.questions.values()) if zone in q.zones or "all" in q.zones
-        )
-        for zone in k.zones
     }
     app = FastAPI(
         title="rehabgraph",
@@ -118,8 +110,7 @@ def create_app(recommender: Recommender | None = None) -> Any:
                 status_code=422,
                 content={"detail": f"unknown zone id(s): {', '.join(unknown) or '(none given)'}"},
             )
-        asked = {i for z in ids for i in asked_in[z]}
-        return [q for i, q in enumerate(questions) if i in asked]
+        return [questions[q] for q in rec.safety.questions_for(ids)]
 
     @app.get("/health", response_model=Health)
     def health() -> Health:
