@@ -129,7 +129,7 @@ def cold_start(repeat: int) -> dict[str, Any]:
         "t1 = time.perf_counter(); import rehabgraph.api.recommender, rehabgraph.api.loading; "
         "t2 = time.perf_counter(); "
         "kb = rehabgraph.load_knowledge(); t3 = time.perf_counter(); "
-        "r = rehabgraph.Recommender(kb); t4 = time.perf_counter(); "
+        "r = rehabgraph.Recommender(kb, require_screening=False); t4 = time.perf_counter(); "
         "r.recommend({'sites': [{'location': 'outer knee'}]}); t5 = time.perf_counter(); "
         "import json; print(json.dumps({'dependencies': t1 - t0, 'rehabgraph modules': t2 - t1, "
         "'load knowledge': t3 - t2, 'compile': t4 - t3, 'first query': t5 - t4}))"
@@ -195,7 +195,9 @@ def scale_worker(
     traced_peak = None
     if with_traced_memory:  # a first pass under tracemalloc (slow), for the peak it sees
         tracemalloc.start()
-        Recommender(rehabgraph.load_knowledge(folder, max_file_bytes=1 << 40))
+        Recommender(
+            rehabgraph.load_knowledge(folder, max_file_bytes=1 << 40), require_screening=False
+        )
         traced_peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         gc.collect()
@@ -205,7 +207,7 @@ def scale_worker(
     start = time.perf_counter()
     kb = rehabgraph.load_knowledge(folder, max_file_bytes=1 << 40)
     loaded = time.perf_counter()
-    rec = Recommender(kb)
+    rec = Recommender(kb, require_screening=False)
     built = time.perf_counter()
     held = _rss() - rss_before
     peak_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - peak_before
@@ -375,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     repeat, number = (5, 5) if args.quick else (30, 50)
     sizes = tuple(args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES))
 
-    rec = Recommender.default()
+    rec = Recommender(rehabgraph.load_knowledge(), require_screening=False)
     results: dict[str, Any] = {
         "quick": args.quick,
         "python": sys.version.split()[0],

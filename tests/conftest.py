@@ -24,7 +24,15 @@ def kb() -> KnowledgeBase:
 
 
 @pytest.fixture(scope="session")
-def recommender() -> Recommender:
+def recommender(kb: KnowledgeBase) -> Recommender:
+    """A recommender for an app that screens for red flags elsewhere (``require_screening=False``):
+    most tests are about plans. The safe default is tested on its own."""
+    return Recommender(kb, require_screening=False)
+
+
+@pytest.fixture(scope="session")
+def safe_recommender() -> Recommender:
+    """The default recommender, as an app gets it: plans held until screening is answered."""
     return Recommender.default()
 
 

@@ -15,9 +15,10 @@ import pytest
 
 import rehabgraph
 from rehabgraph import Recommender
+from tests.support import unscreened
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-ZONES = sorted(Recommender.default().knowledge_base.knowledge.zones)
+ZONES = sorted(unscreened().knowledge_base.knowledge.zones)
 
 
 def _module(name: str) -> ModuleType:
@@ -42,17 +43,17 @@ def synthetic() -> ModuleType:
 
 @pytest.fixture(scope="module")
 def clips_peer(peers: ModuleType) -> Any:
-    return peers.ClipsPeer(Recommender.default())
+    return peers.ClipsPeer(unscreened())
 
 
 def _ours(report: dict[str, object]) -> set[str]:
-    rec = Recommender.default().recommend(report)
+    rec = unscreened().recommend(report)
     return {e.exercise_id for e in rec.exercises}
 
 
 @pytest.mark.parametrize("zone", ZONES)
 def test_peers_find_the_engines_exercises(peers: ModuleType, clips_peer: Any, zone: str) -> None:
-    rec = Recommender.default()
+    rec = unscreened()
     report = {"sites": [{"location": zone}]}
     zones = peers.report_zones(rec, report)
     assert peers.naive_networkx(rec, zones) == _ours(report)
@@ -60,7 +61,7 @@ def test_peers_find_the_engines_exercises(peers: ModuleType, clips_peer: Any, zo
 
 
 def test_clips_keeps_no_query_facts_between_queries(clips_peer: Any) -> None:
-    edges = Recommender.default().knowledge_base.graph.number_of_edges()
+    edges = unscreened().knowledge_base.graph.number_of_edges()
     clips_peer.reach(["knee-lateral"])
     assert clips_peer.reach(["heel"]) == _ours({"sites": [{"location": "heel"}]})
     assert clips_peer.reach([]) == set()
@@ -75,12 +76,12 @@ def test_synthetic_knowledge_loads_and_keeps_its_answers(
         folder = synthetic.write_synthetic(tmp_path / str(units), units)
         kb = rehabgraph.load_knowledge(folder)
         nodes = kb.graph.number_of_nodes()
-        bundled = Recommender.default().knowledge_base
+        bundled = unscreened().knowledge_base
         assert nodes == bundled.graph.number_of_nodes() + units * synthetic.NODES_PER_UNIT
         assert kb.graph.number_of_edges() == (
             bundled.graph.number_of_edges() + units * synthetic.EDGES_PER_UNIT
         )
-        rec = Recommender(kb)
+        rec = Recommender(kb, require_screening=False)
         plan = rec.recommend(synthetic.synthetic_query(1))
         shape = [(len(e.explanations), e.explanations[0].rule_id) for e in plan.exercises]
         answers.append((shape, rec.recommend({"sites": [{"location": "outer knee"}]})))

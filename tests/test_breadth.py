@@ -14,8 +14,9 @@ import rehabgraph
 from rehabgraph import KnowledgeError, Recommender
 from rehabgraph.engine.compile import compile_rules
 from rehabgraph.engine.lint import lint
+from tests.support import unscreened
 
-R = Recommender.default()
+R = unscreened()
 KB = R.knowledge_base
 K = KB.knowledge
 CHECKED = yaml.safe_load((Path(__file__).parent / "data" / "checked_referrals.yaml").read_text())
@@ -152,9 +153,9 @@ def test_ranking_uses_the_evidence(edit: Any, knowledge_copy: Path) -> None:
 
     before = R.recommend({"sites": [{"location": "outer knee"}]})
     edit("rules.yaml", flatten)
-    after = Recommender(rehabgraph.load_knowledge(knowledge_copy)).recommend(
-        {"sites": [{"location": "outer knee"}]}
-    )
+    after = Recommender(
+        rehabgraph.load_knowledge(knowledge_copy), require_screening=False
+    ).recommend({"sites": [{"location": "outer knee"}]})
     score = {e.exercise_id: e.score for e in before.exercises}
     flat = {e.exercise_id: e.score for e in after.exercises}
     assert score["vmo-step-down"] < flat["vmo-step-down"]  # the article's facts weigh 0.6
@@ -239,7 +240,7 @@ def test_removing_any_referenced_entry_fails_naming_it(
     (knowledge_copy / file).write_text(yaml.safe_dump(data, sort_keys=False))
     try:
         with pytest.raises(KnowledgeError) as info:
-            Recommender(rehabgraph.load_knowledge(knowledge_copy))
+            Recommender(rehabgraph.load_knowledge(knowledge_copy), require_screening=False)
         assert any(repr(entry_id) in p.problem for p in info.value.problems), entry_id
     finally:
         (knowledge_copy / file).write_text(original)

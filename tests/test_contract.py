@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from rehabgraph import PainReport, Recommendation, Recommender, UnknownLocationError
 from rehabgraph.cli import main
+from tests.support import unscreened
 
-_R = Recommender.default()
+_R = unscreened()
 _K = _R.knowledge_base.knowledge
 PHRASES = sorted({a for z in _K.zones.values() for a in (z.id, z.name, *z.aliases)})
 QUESTIONS = sorted(_K.questions)

@@ -14,8 +14,9 @@ import rehabgraph
 from rehabgraph import Recommender, UnknownExerciseError
 from rehabgraph.viz import body_map, draw_explanation, draw_knowledge
 from rehabgraph.viz.style import overlaps
+from tests.support import unscreened
 
-R = Recommender.default()
+R = unscreened()
 OUTER_RIGHT: dict[str, Any] = {"sites": [{"location": "pain on the outside of my right knee"}]}
 
 
@@ -67,7 +68,7 @@ def test_why_not_replaced_by_its_regression() -> None:
 
 
 def test_why_not_outranked_in_a_short_plan(kb: rehabgraph.KnowledgeBase) -> None:
-    short = Recommender(kb, max_exercises=2)
+    short = Recommender(kb, require_screening=False, max_exercises=2)
     rec = short.recommend({"sites": [{"location": "lower back"}]})
     assert len(rec.exercises) == 2
     assert "glute-squeeze" in rec.dropped
@@ -86,7 +87,7 @@ def test_why_not_other_answers() -> None:
 
 
 def test_max_exercises_keeps_what_must_come_first(kb: rehabgraph.KnowledgeBase) -> None:
-    rec = Recommender(kb, max_exercises=1).recommend(OUTER_RIGHT)
+    rec = Recommender(kb, require_screening=False, max_exercises=1).recommend(OUTER_RIGHT)
     assert [e.exercise_id for e in rec.exercises] == ["glute-squeeze", "vmo-step-down"]
 
 

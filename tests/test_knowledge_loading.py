@@ -419,4 +419,4 @@ def test_safety_file_is_required(knowledge_copy: Path) -> None:
 def test_every_red_flag_rests_on_clinical_guidance(kb: rehabgraph.KnowledgeBase) -> None:
     for q in kb.knowledge.questions.values():
         assert q.sources
-        assert q.evidence in ("guideline", "expert-opinion"), q.id
+        assert q.evidence in ("guideline", "systematic-review", "consensus", "expert-opinion"), q.id

@@ -47,7 +47,7 @@ def test_import_is_light() -> None:
 
 
 def test_inner_layers_do_not_import_outer_ones() -> None:
-    order = ["knowledge", "graph", "engine", "api", "viz", "fhir", "server", "cli"]
+    order = ["knowledge", "text", "graph", "engine", "api", "viz", "fhir", "server", "cli"]
     src = Path(rehabgraph.__file__).parent
     for i, layer in enumerate(order):
         files = (

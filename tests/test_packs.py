@@ -32,7 +32,9 @@ def test_a_pack_extends_the_bundled_knowledge(pack: Path) -> None:
     assert kb.version == "rehabgraph-bundled@2026.11.0+knee-extra@0.1"
     assert "knee-tendon" in kb.knowledge.zones
     assert "vmo-step-down" in kb.knowledge.exercises
-    rec = Recommender(kb).recommend({"sites": [{"location": "under my left kneecap"}]})
+    rec = Recommender(kb, require_screening=False).recommend(
+        {"sites": [{"location": "under my left kneecap"}]}
+    )
     assert [e.exercise_id for e in rec.exercises] == ["popliteus-release"]
     assert rec.exercises[0].side == "left"
     assert rec.exercises[0].explanations[0].path == (
@@ -155,7 +157,7 @@ def test_a_pack_can_add_a_red_flag_for_its_zone(pack: Path) -> None:
             ]
         },
     )
-    rec = Recommender(rehabgraph.load_knowledge(extra=[pack])).recommend(
+    rec = Recommender(rehabgraph.load_knowledge(extra=[pack]), require_screening=False).recommend(
         {"sites": [{"location": "patellar tendon"}], "symptoms": ["my kneecap popped out"]}
     )
     assert rec.status == "refer"

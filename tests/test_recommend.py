@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from rehabgraph import (
     Recommender,
     UnknownLocationError,
 )
+
+TODAY = date(2026, 11, 29)
 
 
 def ids(rec: Recommendation) -> list[str]:
@@ -201,7 +204,7 @@ def test_zone_without_exercises_is_no_match(edit: object, knowledge_copy: object
             }
         ),
     )
-    rec = Recommender(rehabgraph.load_knowledge(knowledge_copy)).recommend(
+    rec = Recommender(rehabgraph.load_knowledge(knowledge_copy), require_screening=False).recommend(
         {"sites": [{"location": "wrist"}]}
     )
     assert rec.status == "no_match"
@@ -247,7 +250,7 @@ def test_loosening_is_followed_by_strengthening(edit: object, knowledge_copy: ob
         )
 
     edit("exercises.yaml", add_release)  # type: ignore[operator]
-    rec = Recommender(rehabgraph.load_knowledge(knowledge_copy)).recommend(
+    rec = Recommender(rehabgraph.load_knowledge(knowledge_copy), require_screening=False).recommend(
         {"sites": [{"location": "inner knee"}]}
     )
     order = ids(rec)
@@ -264,25 +267,23 @@ def test_loosening_is_followed_by_strengthening(edit: object, knowledge_copy: ob
 def test_phrases_are_remembered_within_a_bound(
     recommender: Recommender, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rehabgraph.engine import LocationResolver
+    from rehabgraph.text import Reader
 
-    resolver = LocationResolver.from_knowledge(recommender.knowledge_base.knowledge)
-    monkeypatch.setattr(LocationResolver, "MEMO_SIZE", 3)
+    knowledge = recommender.knowledge_base.knowledge
+    reader = Reader.from_knowledge(knowledge)
+    monkeypatch.setattr(Reader, "MEMO_SIZE", 3)
     phrases = ["outer knee", "heel", "ache in my lower back", "shin", "outer knee", "calf"]
-    first = [resolver.resolve(p) for p in phrases]
-    assert len(resolver.memo) == 3
-    assert [resolver.resolve(p) for p in phrases] == first
-    fresh = LocationResolver.from_knowledge(recommender.knowledge_base.knowledge)
-    assert [fresh._resolve(p) for p in phrases] == first  # remembering changes nothing
-    with pytest.raises(UnknownLocationError):
-        resolver.resolve("elbow")
-    assert "elbow" not in resolver.memo
+    first = [reader.read(p, TODAY) for p in phrases]
+    assert len(reader._read) == 3
+    assert [reader.read(p, TODAY) for p in phrases] == first
+    fresh = Reader.from_knowledge(knowledge)
+    assert [fresh._read_text(p, TODAY) for p in phrases] == first  # remembering changes nothing
 
 
 def test_a_zero_weight_still_plans_what_must_come_first(edit: Any, knowledge_copy: Path) -> None:
     # base 0 and intensity 0 give the site a weight of 0: the exercise-start rules still run
     edit("rules.yaml", lambda d: d["scoring"].update(base=0, per_intensity_point=0.05))
-    rec = Recommender(rehabgraph.load_knowledge(knowledge_copy)).recommend(
+    rec = Recommender(rehabgraph.load_knowledge(knowledge_copy), require_screening=False).recommend(
         {"sites": [{"location": "outer knee", "side": "right", "intensity": 0}]}
     )
     assert ids(rec) == ["glute-squeeze", "vmo-step-down"]

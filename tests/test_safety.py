@@ -21,10 +21,13 @@ from rehabgraph.cli import main
 KNEE = {"location": "outer knee", "side": "right"}
 KNEE_QUESTIONS = [
     "knee-injury",
-    "hot-red-swollen-knee",
+    "hot-swollen-joint",
     "locked-knee",
     "suspected-broken-bone",
     "clot-in-the-lung-signs",
+    "acute-limb-ischaemia",
+    "compartment-syndrome",
+    "child-limp",
 ]
 NO_KNEE_FLAGS = dict.fromkeys(KNEE_QUESTIONS, False)
 
@@ -69,7 +72,7 @@ def test_red_flag_from_the_command_line() -> None:
         check=False,
         stdin=subprocess.DEVNULL,
     )
-    assert done.returncode == 0
+    assert done.returncode == 3  # a referral: scripts can tell it from a plan
     assert "!! SEE A CLINICIAN (EMERGENCY) !!" in done.stdout
     assert "Glute squeeze" not in done.stdout
 
@@ -127,9 +130,9 @@ def test_nothing_else_in_the_report_overrides_a_red_flag(
     rec = recommender.recommend(report)
     assert rec.status == "refer"
     assert rec.exercises == []
-    not_understood = [w for w in rec.warnings if w.startswith("Not understood")]
     odd = {"elbow", "a wooden leg", "no-such-question"}
-    assert bool(not_understood) == any(word in str(extra) for word in odd)
+    assert bool(rec.problems) == any(word in str(extra) for word in odd)
+    assert all(any(p in w for w in rec.warnings) for p in rec.problems)
 
 
 def test_red_flag_overrides_require_screening(kb: rehabgraph.KnowledgeBase) -> None:
@@ -138,13 +141,18 @@ def test_red_flag_overrides_require_screening(kb: rehabgraph.KnowledgeBase) -> N
     assert rec.status == "refer"
 
 
-def test_a_shared_phrase_prefers_the_reported_zones_question(recommender: Recommender) -> None:
+def test_a_fever_refers_whatever_the_zone_and_a_hot_swollen_joint_is_an_emergency(
+    recommender: Recommender,
+) -> None:
     back = recommender.recommend({"sites": [{"location": "low back"}], "symptoms": ["fever"]})
     knee = recommender.recommend({"sites": [KNEE], "symptoms": ["fever"]})
-    assert back.referral is not None
-    assert knee.referral is not None
-    assert back.referral.flags == ["fever-or-unwell"]
-    assert knee.referral.flags == ["hot-red-swollen-knee"]
+    hot = recommender.recommend(
+        {"sites": [KNEE], "symptoms": ["my knee is hot and swollen and I have a fever"]}
+    )
+    assert back.referral is not None and knee.referral is not None and hot.referral is not None
+    assert back.referral.flags == knee.referral.flags == ["fever-or-unwell"]
+    assert "hot-swollen-joint" in hot.referral.flags
+    assert hot.referral.urgency == "emergency"
 
 
 def test_ottawa_questions_follow_the_injury_gate(recommender: Recommender) -> None:
@@ -201,13 +209,18 @@ def test_unknown_answer_id_is_a_clear_error(recommender: Recommender) -> None:
 def test_unrecognised_symptom_is_not_dropped(
     kb: rehabgraph.KnowledgeBase, recommender: Recommender
 ) -> None:
-    rec = recommender.recommend({"sites": [KNEE], "symptoms": ["purple toes"]})
-    assert any("purple toes" in w for w in rec.warnings)
-    strict = Recommender(kb, require_screening=True)
-    held = strict.recommend(
+    # even for an app that screens elsewhere, unread words hold the plan until the questions
+    # are answered explicitly
+    held = recommender.recommend({"sites": [KNEE], "symptoms": ["purple toes"]})
+    assert held.status == "needs_screening"
+    assert held.exercises == []
+    assert any("purple toes" in w for w in held.warnings)
+    assert held.readings[-1].unread == ["purple", "toes"] or "purple" in held.readings[-1].unread
+    answered = Recommender(kb).recommend(
         {"sites": [KNEE], "answers": NO_KNEE_FLAGS, "symptoms": ["purple toes"]}
     )
-    assert held.status == "needs_screening"
+    assert answered.status == "exercise"
+    assert any("purple toes" in w for w in answered.warnings)
 
 
 def test_every_answer_carries_the_notice(recommender: Recommender) -> None:
@@ -279,9 +292,13 @@ def test_precaution_keeps_the_exercise_with_a_warning(recommender: Recommender) 
     assert "Take care:" in rec.explain()
 
 
-def test_unknown_condition_is_a_clear_error(recommender: Recommender) -> None:
-    with pytest.raises(InvalidReportError, match="did you mean"):
-        recommender.recommend({"sites": [KNEE], "conditions": ["knee gives wya"]})
+def test_an_unread_condition_holds_the_plan_and_is_named(recommender: Recommender) -> None:
+    rec = recommender.recommend(
+        {"sites": [KNEE], "answers": NO_KNEE_FLAGS, "conditions": ["a wooden leg"]}
+    )
+    assert rec.status == "needs_screening"
+    assert rec.exercises == []
+    assert any("a wooden leg" in w for w in rec.warnings)
 
 
 # --- feedback --------------------------------------------------------------------------------
@@ -409,9 +426,22 @@ def test_cli_answers_conditions_and_feedback(capsys: pytest.CaptureFixture[str])
     rec = Recommendation.model_validate_json(out)
     assert rec.screening == []
     assert ids(rec) == ["quad-set"]
-    assert main(["recommend", "outer knee", "--answer", "locked-knee=yes"]) == 0
+    assert main(["recommend", "outer knee", "--answer", "locked-knee=yes"]) == 3  # refer
     assert "SEE A CLINICIAN (URGENT)" in capsys.readouterr().out
-    assert main(["recommend", "outer knee", "--feedback", "vmo-step-down:5", "--json"]) == 0
+    assert (
+        main(
+            [
+                "recommend",
+                "outer knee",
+                "--answers",
+                "no",
+                "--feedback",
+                "vmo-step-down:5",
+                "--json",
+            ]
+        )
+        == 0
+    )
     rec = Recommendation.model_validate_json(capsys.readouterr().out)
     assert "vmo-step-down-low" in ids(rec)
 
@@ -423,7 +453,6 @@ def test_cli_answers_conditions_and_feedback(capsys: pytest.CaptureFixture[str])
         ["--feedback", "vmo-step-down"],
         ["--feedback", "vmo-step-down:lots"],
         ["--answer", "no-such=yes"],
-        ["--condition", "a wooden leg"],
         ["--feedback", "moonwalk:3"],
     ],
 )
@@ -434,10 +463,14 @@ def test_cli_bad_safety_options_exit_2(args: list[str], capsys: pytest.CaptureFi
     assert "Traceback" not in err
 
 
-def test_cli_require_screening(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["recommend", "outer knee", "--require-screening", "--json"]) == 0
+def test_cli_holds_the_plan_until_screened_and_says_so_in_its_exit_status(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["recommend", "outer knee", "--json"]) == 4  # not at a terminal, not answered
     rec = Recommendation.model_validate_json(capsys.readouterr().out)
     assert rec.status == "needs_screening"
+    assert main(["recommend", "outer knee", "--condition", "a wooden leg", "--answers", "no"]) == 4
+    assert "a wooden leg" in capsys.readouterr().out
 
 
 def test_unknown_location_without_red_flag_still_raises(recommender: Recommender) -> None:

@@ -267,7 +267,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_rehabgraph_serve_answers_like_the_library(recommender: Recommender) -> None:
+def test_rehabgraph_serve_answers_like_the_library(safe_recommender: Recommender) -> None:
     """What a new user does: `rehabgraph serve`, then POST /recommend with outer knee pain."""
     import subprocess
     import sys
@@ -293,7 +293,7 @@ def test_rehabgraph_serve_answers_like_the_library(recommender: Recommender) -> 
             pytest.fail("rehabgraph serve did not start")
         response = httpx.post(f"{url}/recommend", json=OUTER_KNEE, timeout=10)
         assert response.status_code == 200
-        assert Recommendation.model_validate_json(response.text) == recommender.recommend(
+        assert Recommendation.model_validate_json(response.text) == safe_recommender.recommend(
             OUTER_KNEE
         )
         assert httpx.get(f"{url}/cds-services", timeout=5).json()["services"]

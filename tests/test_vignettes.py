@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 import rehabgraph
 from rehabgraph import Recommender
@@ -14,12 +15,63 @@ from rehabgraph import Recommender
 VIGNETTE_DIR = Path(__file__).parent / "vignettes"
 
 
+class Expect(BaseModel):
+    """What must happen; unknown keys are refused, so a misspelt key cannot pass silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["exercise", "refer", "no_match", "needs_screening", "error"]
+    error: str | None = None
+    urgency: Literal["emergency", "urgent", "routine"] | None = None
+    flags: list[str] = Field(default_factory=list)
+    must_include: list[str] = Field(default_factory=list)
+    must_exclude: list[str] = Field(default_factory=list)
+    order: list[str] = Field(default_factory=list)
+    sides: dict[str, str] = Field(default_factory=dict)
+    excluded: list[str] = Field(default_factory=list)
+    adapted: dict[str, str] = Field(default_factory=dict)
+    warned: list[str] = Field(default_factory=list)
+    screening: list[str] = Field(default_factory=list)
+    via: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class Vignette(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    reason: str
+    report: dict[str, Any]
+    expect: Expect
+
+
+class VignetteFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    vignettes: list[Vignette]
+
+
 def _load() -> list[Any]:
     cases = []
     for file in sorted(VIGNETTE_DIR.glob("*.yaml")):
-        for case in yaml.safe_load(file.read_text())["vignettes"]:
-            cases.append(pytest.param(case, id=f"{file.stem}:{case['id']}"))
+        if file.stem.startswith("wording-"):  # the lay-wording corpus: tests/test_wording.py
+            continue
+        for case in VignetteFile.model_validate(yaml.safe_load(file.read_text())).vignettes:
+            data = case.model_dump(exclude_defaults=True)
+            data["expect"] = case.expect.model_dump(exclude_defaults=True)
+            cases.append(pytest.param(data, id=f"{file.stem}:{case.id}"))
     return cases
+
+
+def test_a_misspelt_expect_key_is_refused() -> None:
+    with pytest.raises(ValidationError, match="must_inclde"):
+        Vignette.model_validate(
+            {
+                "id": "x",
+                "reason": "r",
+                "report": {},
+                "expect": {"status": "exercise", "must_inclde": ["glute-squeeze"]},
+            }
+        )
 
 
 CASES = _load()

@@ -5,8 +5,12 @@ imbalances and exercises; rules declared in the knowledge walk it, and every rec
 carries the chain of facts, the rule and the sources behind it.
 
 >>> import rehabgraph
->>> rec = rehabgraph.Recommender.default().recommend(
-...     {"sites": [{"location": "pain on the outside of my right knee"}]})
+>>> recommender = rehabgraph.Recommender.default()
+>>> report = {"sites": [{"location": "pain on the outside of my right knee"}]}
+>>> recommender.recommend(report).status  # safe by default: screen for red flags first
+'needs_screening'
+>>> report["answers"] = {q.id: False for q in recommender.screening(report)}
+>>> rec = recommender.recommend(report)
 >>> rec.status, [e.exercise_id for e in rec.exercises]
 ('exercise', ['glute-squeeze', 'vmo-step-down'])
 
@@ -29,6 +33,7 @@ __all__ = [
     "Recommendation",
     "Recommender",
     "RehabgraphError",
+    "ReportError",
     "Site",
     "UnknownExerciseError",
     "UnknownLocationError",
@@ -42,6 +47,7 @@ _LAZY: dict[str, str] = {
     "KnowledgeError": "rehabgraph.errors",
     "KnowledgeProblem": "rehabgraph.errors",
     "RehabgraphError": "rehabgraph.errors",
+    "ReportError": "rehabgraph.errors",
     "UnknownExerciseError": "rehabgraph.errors",
     "UnknownLocationError": "rehabgraph.errors",
     "KnowledgeBase": "rehabgraph.graph.base",
@@ -63,6 +69,7 @@ if TYPE_CHECKING:
         KnowledgeError,
         KnowledgeProblem,
         RehabgraphError,
+        ReportError,
         UnknownExerciseError,
         UnknownLocationError,
     )

@@ -1,7 +1,10 @@
 """The command line: ``rehabgraph recommend``, ``rehabgraph zones``, ``rehabgraph knowledge check``.
 
-Bad input ends with a one-line message on stderr and exit code 2; a broken knowledge folder with
-every problem listed and exit code 1. Never a traceback.
+``recommend`` exits 0 with a plan (or "no exercise for this"), 3 when a red flag refers the
+person to a clinician, and 4 when the plan is held back until the screening questions are
+answered (or an unread condition is reworded), so a script can tell them apart. Bad input ends
+with a one-line message on stderr and exit code 2; a broken knowledge folder with every problem
+listed and exit code 1. Never a traceback.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from typing import Any, TextIO
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_KNOWLEDGE, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_KNOWLEDGE, EXIT_USAGE, EXIT_REFER, EXIT_HELD = 0, 1, 2, 3, 4
+_EXIT_FOR_STATUS = {"refer": EXIT_REFER, "needs_screening": EXIT_HELD}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the side, if the location does not say it",
     )
     rec.add_argument("--intensity", type=int, metavar="0-10", help="how much it hurts, 0-10")
+    rec.add_argument("--age", type=int, metavar="YEARS", help="age in years")
     rec.add_argument(
         "--symptom",
         action="append",
@@ -79,10 +84,8 @@ def _parser() -> argparse.ArgumentParser:
         help="how an exercise went last time: pain 0-10 during it and reps done "
         "with good form (repeatable), e.g. vmo-step-down:5",
     )
-    rec.add_argument(
-        "--require-screening",
-        action="store_true",
-        help="give no plan until every screening question is answered",
+    rec.add_argument(  # the default since screening became safe by default; kept for scripts
+        "--require-screening", action="store_true", help=argparse.SUPPRESS
     )
     rec.add_argument("--json", action="store_true", help="print the Recommendation as JSON")
     rec.add_argument(
@@ -205,22 +208,30 @@ def _fail(message: str, code: int) -> int:
 
 
 def _recommend(args: argparse.Namespace, out: TextIO) -> int:
-    from rehabgraph import KnowledgeError, Recommender, RehabgraphError, load_knowledge
+    from rehabgraph import (
+        InvalidReportError,
+        KnowledgeError,
+        Recommender,
+        RehabgraphError,
+        load_knowledge,
+    )
 
     try:
         report = _report(args)
     except ValueError as exc:
         return _fail(str(exc), EXIT_USAGE)
     try:
-        if args.base is None and not args.knowledge and not args.require_screening:
+        if args.base is None and not args.knowledge:
             recommender = Recommender.default()
         else:
-            kb = load_knowledge(args.base, args.knowledge)
-            recommender = Recommender(kb, require_screening=args.require_screening)
-        if args.answers == "no":
-            _answer_all_no(recommender, report)
-        elif sys.stdin.isatty() and not args.json:
-            _ask(recommender, report, out)
+            recommender = Recommender(load_knowledge(args.base, args.knowledge))
+        try:
+            if args.answers == "no":
+                _answer_all_no(recommender, report)
+            elif sys.stdin.isatty() and not args.json:
+                _ask(recommender, report, out)
+        except InvalidReportError:
+            pass  # recommend() says what is wrong, after reading every field for red flags
         rec = recommender.recommend(report)
     except KnowledgeError as exc:
         return _knowledge_failure(exc)
@@ -229,7 +240,8 @@ def _recommend(args: argparse.Namespace, out: TextIO) -> int:
     except (EOFError, KeyboardInterrupt):
         return _fail("stopped before the screening questions were answered", EXIT_USAGE)
     out.write(rec.model_dump_json(indent=2) + "\n" if args.json else rec.explain())
-    return _pictures(args, rec)
+    drawn = _pictures(args, rec)
+    return drawn if drawn != EXIT_OK else _EXIT_FOR_STATUS.get(rec.status, EXIT_OK)
 
 
 def _pictures(args: argparse.Namespace, rec: Any) -> int:
@@ -281,6 +293,7 @@ def _report(args: argparse.Namespace) -> dict[str, Any]:
             for loc in args.locations
         ],
         "answers": answers,
+        "age": args.age,
         "symptoms": args.symptom,
         "conditions": args.condition,
         "feedback": feedback,

@@ -1,4 +1,15 @@
-"""One error hierarchy, so callers can catch everything rehabgraph raises with one class."""
+"""One error hierarchy, so callers can catch everything rehabgraph raises with one class.
+
+    RehabgraphError
+    ├── ReportError            bad input from a person or an app (HTTP 422, CLI exit 2)
+    │   ├── InvalidReportError     a report that does not validate
+    │   ├── UnknownLocationError   a location that names no zone (with close matches)
+    │   └── UnknownExerciseError   feedback on an exercise the knowledge does not hold
+    ├── KnowledgeError         a knowledge folder that cannot be loaded (every problem listed)
+    └── MissingDependencyError an optional part used without its extra installed
+
+Anything else escaping rehabgraph is a bug: the HTTP service logs it and answers 500.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +22,7 @@ __all__ = [
     "KnowledgeProblem",
     "MissingDependencyError",
     "RehabgraphError",
+    "ReportError",
     "UnknownExerciseError",
     "UnknownLocationError",
 ]
@@ -55,18 +67,29 @@ class KnowledgeError(RehabgraphError):
         return cls([KnowledgeProblem(file, entry, problem)])
 
 
-class UnknownLocationError(RehabgraphError, ValueError):
+class ReportError(RehabgraphError, ValueError):
+    """Bad input: the report (or a part of it) cannot be answered as given."""
+
+
+class UnknownLocationError(ReportError):
     """A reported location that matches no pain zone; carries the close matches it found."""
 
-    def __init__(self, location: str, suggestions: Sequence[str], reason: str = "") -> None:
+    def __init__(
+        self,
+        location: str,
+        suggestions: Sequence[str],
+        reason: str = "",
+        hint: str = "did you mean",
+    ) -> None:
         self.location = location
         self.suggestions: tuple[str, ...] = tuple(suggestions)
         self.reason = reason or f"no pain zone matches {location!r}"
-        hint = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"{self.reason}{hint}")
+        end = "?" if hint == "did you mean" else ""
+        shown = f"; {hint}: {', '.join(self.suggestions)}{end}" if self.suggestions else ""
+        super().__init__(f"{self.reason}{shown}")
 
 
-class UnknownExerciseError(RehabgraphError, KeyError):
+class UnknownExerciseError(ReportError, KeyError):
     """An exercise id that the knowledge base does not hold."""
 
     def __init__(self, exercise_id: str, suggestions: Sequence[str]) -> None:
@@ -79,8 +102,15 @@ class UnknownExerciseError(RehabgraphError, KeyError):
         return str(self.args[0])
 
 
-class InvalidReportError(RehabgraphError, ValueError):
-    """A pain report that does not validate (wrong types, intensity out of range, no sites)."""
+class InvalidReportError(ReportError):
+    """A pain report that does not validate (wrong types, intensity out of range, no sites).
+
+    ``problems`` lists every field that is wrong, each as "field: what is wrong".
+    """
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        self.problems: tuple[str, ...] = tuple(problems) or (message,)
+        super().__init__(message)
 
 
 class MissingDependencyError(RehabgraphError, ImportError):

@@ -11,6 +11,8 @@ from rehabgraph.api.report import PainReport, Side
 from rehabgraph.knowledge.models import Dosage
 
 __all__ = [
+    "ConceptRead",
+    "CorrectionRead",
     "ExcludedExercise",
     "Explanation",
     "PathEdge",
@@ -21,6 +23,7 @@ __all__ = [
     "ScreeningItem",
     "SourceRef",
     "Status",
+    "TextRead",
     "WhyNot",
     "ZoneRef",
 ]
@@ -129,6 +132,46 @@ class ResolvedSite(_Out):
     )
 
 
+class ConceptRead(_Out):
+    """One thing read from a text: a zone, a red flag or a condition, with the words that named
+    it, their place in the text and what surrounds them ("no ...", "my mum had ...")."""
+
+    kind: Literal["zone", "flag", "condition"]
+    id: str
+    name: str = Field(description="What it is, in words.")
+    said: str = Field(description="The words of the text that named it.")
+    start: int = Field(description="Where those words start in the text (a character index).")
+    end: int
+    modifiers: list[str] = Field(
+        default_factory=list,
+        description="ConText modifiers: negated, historical, family, hypothetical, uncertain.",
+    )
+    counted: bool = Field(
+        description="Whether it counted: a flag as present, a condition as applying, a zone as "
+        "where it hurts."
+    )
+    when_days: tuple[float, float] | None = Field(
+        default=None, description="When it happened, if the text says: days before the report."
+    )
+
+
+class CorrectionRead(_Out):
+    said: str = Field(description="A word as typed.")
+    read_as: str = Field(description="The word rehabgraph read it as.")
+
+
+class TextRead(_Out):
+    """What rehabgraph read from one free-text field of the report."""
+
+    field: str = Field(description="Where the text was: 'sites[0].location', 'symptoms[1]'...")
+    text: str
+    concepts: list[ConceptRead] = Field(default_factory=list)
+    corrections: list[CorrectionRead] = Field(default_factory=list)
+    unread: list[str] = Field(
+        default_factory=list, description="Words rehabgraph could not read; never dropped."
+    )
+
+
 class SourceRef(_Out):
     id: str
     title: str
@@ -181,7 +224,17 @@ class Recommendation(_Out):
     notice: str
     sources: list[SourceRef] = Field(description="Every source cited anywhere in this answer.")
     knowledge_version: str
-    report: PainReport = Field(description="The report this answers, as validated.")
+    report: PainReport | None = Field(
+        description="The report this answers, as validated (None when it did not validate but "
+        "a red flag in it refers all the same; see problems)."
+    )
+    readings: list[TextRead] = Field(
+        default_factory=list, description="What was read from each free-text field."
+    )
+    problems: list[str] = Field(
+        default_factory=list,
+        description="Fields of the report that are wrong, when a red flag refers all the same.",
+    )
     conditions: list[str] = Field(
         default_factory=list, description="The condition ids the report's conditions resolved to."
     )
@@ -209,10 +262,12 @@ class Recommendation(_Out):
             "status": self.status,
             "inputs": {
                 "sites": [s.model_dump() for s in self.sites],
-                "answers": dict(self.report.answers),
-                "symptoms": list(self.report.symptoms),
+                "answers": dict(self.report.answers) if self.report else {},
+                "symptoms": list(self.report.symptoms) if self.report else [],
                 "conditions": list(self.conditions),
-                "feedback": [f.model_dump() for f in self.report.feedback],
+                "feedback": [f.model_dump() for f in self.report.feedback] if self.report else [],
+                "age": self.report.age if self.report else None,
+                "read": [r.model_dump() for r in self.readings],
             },
             "referral": self.referral.model_dump() if self.referral else None,
             "rules_fired": list(rules),
@@ -227,8 +282,15 @@ class Recommendation(_Out):
         """The plan in words, for the person: what to do, in order, and why."""
         out: list[str] = []
         where = "; ".join(_site_text(s) for s in self.sites)
-        out.append(f"Where it hurts: {where}")
+        out.append(f"Where it hurts: {where}" if where else "Where it hurts: (not understood)")
         out.append("")
+        understood = _understood(self.readings)
+        if understood:
+            out.append("What rehabgraph read from your words:")
+            out += [_wrap(f"- {line}", "  ", "    ") for line in understood]
+            out.append("")
+        for problem in self.problems:
+            out.append(_wrap(f"Could not read: {problem}", "", "  "))
         if self.referral is not None:
             r = self.referral
             banner = f"!! SEE A CLINICIAN ({r.urgency.upper()}) !!"
@@ -289,6 +351,33 @@ class Recommendation(_Out):
         return "\n".join(out).rstrip() + "\n"
 
 
+_MODIFIER_WORDS = {
+    "negated": "you said no",
+    "historical": "in the past",
+    "family": "about someone else",
+    "hypothetical": "a worry or a question, not something you have",
+    "uncertain": "you are not sure (counted, to be safe)",
+}
+
+
+def _understood(readings: list[TextRead]) -> list[str]:
+    """One line per thing read that a person may want to check: flags, conditions, what was
+    corrected, what could not be read."""
+    lines: list[str] = []
+    for r in readings:
+        for c in r.concepts:
+            if c.kind == "zone" and not c.modifiers:
+                continue
+            how = "; ".join(_MODIFIER_WORDS[m] for m in c.modifiers)
+            counted = "counted" if c.counted else "not counted"
+            lines.append(f'"{c.said}": {c.name} ({how + ", " if how else ""}{counted})')
+        for fix in r.corrections:
+            lines.append(f'read "{fix.said}" as "{fix.read_as}"')
+        if r.unread:
+            lines.append(f'not understood in "{r.text}": {", ".join(r.unread)}')
+    return lines
+
+
 def _site_text(site: ResolvedSite) -> str:
     names = " and ".join(z.name for z in site.zones)
     side = f", {site.side}" if site.side else ""
@@ -303,4 +392,5 @@ def _wrap(text: str, first: str, rest: str) -> str:
         initial_indent=first,
         subsequent_indent=rest,
         break_on_hyphens=False,
+        break_long_words=False,  # a URL is never split
     )

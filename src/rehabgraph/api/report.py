@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
+from rehabgraph.errors import InvalidReportError
 from rehabgraph.knowledge.models import Side
 
 __all__ = [
@@ -16,6 +25,7 @@ __all__ = [
     "PainReport",
     "Side",
     "Site",
+    "invalid_report",
 ]
 
 SCHEMA_VERSION = "1"
@@ -103,3 +113,40 @@ class PainReport(BaseModel):
         description="Condition ids or lay phrases ('my knee gives way').",
     )
     feedback: list[ExerciseFeedback] = Field(default_factory=list, max_length=50)
+    age: int | None = Field(
+        default=None,
+        ge=0,
+        le=130,
+        description="Age in years; some screening questions depend on it (the Ottawa knee rule "
+        "asks 55 or older; a child with a limp is seen the same day).",
+    )
+    reported_on: date | None = Field(
+        default=None,
+        description="The day the report was made; '6 weeks ago' is counted from it (default: "
+        "today).",
+    )
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> PainReport:
+        """Validate a dict (or a PainReport); a bad one is an InvalidReportError naming every
+        field that is wrong, never a pydantic ValidationError."""
+        try:
+            return super().model_validate(obj, **kwargs)
+        except ValidationError as exc:
+            raise invalid_report(exc) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> PainReport:
+        """Validate JSON text; bad JSON or a bad report is an InvalidReportError."""
+        try:
+            return super().model_validate_json(json_data, **kwargs)
+        except ValidationError as exc:
+            raise invalid_report(exc) from None
+
+
+def invalid_report(exc: ValidationError) -> InvalidReportError:
+    """The InvalidReportError for a pydantic ValidationError: every field, and what is wrong."""
+    problems = [
+        f"{'.'.join(str(p) for p in e['loc']) or 'report'}: {e['msg']}" for e in exc.errors()
+    ]
+    return InvalidReportError(f"invalid pain report: {'; '.join(problems)}", problems)

@@ -83,6 +83,14 @@ def _cited(kb: KnowledgeBase) -> set[str]:
         ids.update(rule.sources)
     for q in k.questions.values():
         ids.update(q.sources)
+        for code in q.codes:
+            ids.update(code.sources)
+    for c in k.conditions.values():
+        ids.update(c.sources)
+        for code in c.codes:
+            ids.update(code.sources)
+    if k.context is not None:
+        ids.update(k.context.sources)
     for p in k.principles.values():
         ids.update(p.sources)
     for codes in [z.codes for z in k.zones.values()] + [m.codes for m in k.muscles.values()]:

@@ -1,69 +1,75 @@
 """Resolving what a person says ("pain on the outside of my right knee") to pain zones and a side.
 
-The alias index is built once, when the knowledge loads; resolving a phrase then costs time in
-the length of the phrase, not the number of zones.
+The words are read by the one text reader (:mod:`rehabgraph.text`), so a location is folded,
+corrected and read for red flags exactly like a symptom. Resolving never guesses: a phrase that
+names no zone is an error with suggestions, a region word alone ("knee") asks which part, and a
+body part no zone covers says what rehabgraph does cover.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 
 from rehabgraph.errors import UnknownLocationError
 from rehabgraph.knowledge.base import Knowledge
-from rehabgraph.knowledge.text import PhraseIndex, PhraseNormalizer
+from rehabgraph.text.reader import Reader, Reading
+from rehabgraph.text.suggest import close_matches
 
 __all__ = ["LocationResolver", "Resolution"]
 
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """The zones a phrase names, in the order it names them, the sides it names, and the words
-    that matched nothing (kept, so nothing a person said is silently dropped)."""
+    """The zones a phrase names, in the order it names them, the sides it names, the words that
+    matched nothing (kept, so nothing a person said is silently dropped), and the whole reading
+    (a location can hold a red flag too: "low back pain and numbness between my legs")."""
 
     zones: tuple[str, ...]
     sides: frozenset[str]
     unmatched: tuple[str, ...]
+    reading: Reading | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class LocationResolver:
-    normalizer: PhraseNormalizer
-    aliases: PhraseIndex
-    # region key -> zone ids in that region
-    regions: Mapping[tuple[str, ...], tuple[str, ...]]
+    reader: Reader
+    # region words (folded) -> (region as written, zone ids in that region)
+    regions: Mapping[tuple[str, ...], tuple[str, tuple[str, ...]]]
     # what a suggestion may be: display text -> zone id
     suggestions: Mapping[str, str]
     zone_names: Mapping[str, str]
-    # phrase as said -> its resolution (a pure function of the phrase): the first MEMO_SIZE
-    # different phrases people send are resolved once, then looked up
-    memo: dict[str, Resolution] = field(default_factory=dict, compare=False, repr=False)
-
-    MEMO_SIZE = 4096
+    covered: frozenset[str]  # body-part words some zone covers
+    covered_regions: tuple[str, ...]
+    examples: tuple[str, ...]  # one zone name from each region, to show what can be said
 
     @classmethod
-    def from_knowledge(cls, knowledge: Knowledge) -> LocationResolver:
-        normalizer = PhraseNormalizer.from_lexicon(knowledge.lexicon)
-        keys: dict[tuple[str, ...], str] = {}
+    def from_knowledge(cls, knowledge: Knowledge, reader: Reader) -> LocationResolver:
         suggestions: dict[str, str] = {}
-        regions: dict[tuple[str, ...], list[str]] = {}
+        regions: dict[tuple[str, ...], tuple[str, list[str]]] = {}
+        covered: set[str] = set()
         for zone in knowledge.zones.values():
-            for text in (zone.id, zone.name, *zone.aliases):
-                key = normalizer.key(text)
-                if key:
-                    keys.setdefault(key, zone.id)
-                    suggestions.setdefault(text.lower(), zone.id)
-            regions.setdefault(normalizer.key(zone.region), []).append(zone.id)
+            for text in (zone.name, *zone.aliases):
+                suggestions.setdefault(text.lower(), zone.id)
+                covered.update(text.lower().split())
+            key = reader.fold_phrase(zone.region)
+            regions.setdefault(key, (zone.region, []))[1].append(zone.id)
+            covered.update(zone.region.lower().split())
         return cls(
-            normalizer=normalizer,
-            aliases=PhraseIndex.build(keys.items()),
-            regions={k: tuple(v) for k, v in regions.items() if k},
+            reader=reader,
+            regions={k: (r, tuple(v)) for k, (r, v) in regions.items() if k},
             suggestions=suggestions,
             zone_names={z.id: z.name for z in knowledge.zones.values()},
+            covered=frozenset(covered),
+            covered_regions=tuple(dict.fromkeys(z.region for z in knowledge.zones.values())),
+            examples=tuple(
+                {z.region: z.name for z in reversed(list(knowledge.zones.values()))}[r]
+                for r in dict.fromkeys(z.region for z in knowledge.zones.values())
+            ),
         )
 
-    def resolve(self, location: str) -> Resolution:
+    def resolve(self, location: str, today: date | None = None) -> Resolution:
         """Find the zones named in ``location``; raise UnknownLocationError with close matches.
 
         >>> from rehabgraph import Recommender
@@ -71,36 +77,27 @@ class LocationResolver:
         >>> r.zones, sorted(r.sides)
         (('knee-lateral',), ['right'])
         """
-        known = self.memo.get(location)
-        if known is not None:
-            return known
-        resolution = self._resolve(location)
-        if len(self.memo) < self.MEMO_SIZE:
-            self.memo[location] = resolution
-        return resolution
-
-    def _resolve(self, location: str) -> Resolution:
-        rest, sides = self.normalizer.split_sides(self.normalizer.fold(location))
-        words = self.normalizer.content(rest)
-        found, unmatched = self.aliases.scan(words)
-        zones = list(dict.fromkeys(zone_id for ids in found for zone_id in ids))
+        reading = self.reader.read(location, today)
+        zones = tuple(
+            dict.fromkeys(m.id for m in reading.of("zone") if "negated" not in m.modifiers)
+        )
         if zones:
-            return Resolution(tuple(zones), sides, tuple(unmatched))
-        raise self._unknown(location, words)
+            return Resolution(zones, reading.sides, reading.unread, reading)
+        raise self.unknown(location, reading)
 
-    def _unknown(self, location: str, words: tuple[str, ...]) -> UnknownLocationError:
+    def unknown(self, location: str, reading: Reading) -> UnknownLocationError:
+        """The error for a location that names no zone: too broad, not covered, or unknown."""
         shown = location.strip()[:80]
+        words = reading.content
         if not words:
-            known = sorted(self.zone_names.values())
             what = "names no body part" if shown else "is empty"
-            return UnknownLocationError(location, known[:10], f"the location {what}")
-        phrase = " ".join(words)
-        candidates = list(self.suggestions)
-        close = difflib.get_close_matches(phrase, candidates, n=5, cutoff=0.6)
-        for word in words:  # a typo in one word of a longer phrase
-            close += difflib.get_close_matches(word, candidates, n=3, cutoff=0.75)
+            return UnknownLocationError(
+                location, self.examples, f"the location {what}", "places rehabgraph knows"
+            )
+        phrase = " ".join(reading.text.lower().split())
         broad = self._region(words)
-        typo = difflib.get_close_matches(phrase, candidates, n=1, cutoff=0.8)
+        candidates = list(self.suggestions)
+        typo = close_matches(phrase, candidates, n=1, cutoff=88)
         if broad is not None and not typo:
             region, zone_ids = broad
             return UnknownLocationError(
@@ -108,23 +105,37 @@ class LocationResolver:
                 [self.zone_names[z] for z in zone_ids],
                 f"{region!r} is too broad: say which part hurts",
             )
+        uncovered = [p for p in reading.body_parts if not set(p.split()) & self.covered]
+        if uncovered and broad is None:
+            return UnknownLocationError(
+                location,
+                self.examples,
+                f"rehabgraph does not cover the {uncovered[0]} yet; it covers the "
+                f"{', '.join(self.covered_regions)}",
+                "places it knows",
+            )
+        close = close_matches(phrase, candidates, n=5, cutoff=70)
+        for word in phrase.split():  # a typo in one word of a longer phrase
+            if len(word) >= 4:
+                close += close_matches(word, candidates, n=3, cutoff=80)
         if broad is not None:
             close += [self.zone_names[z] for z in broad[1]]
         close = list(dict.fromkeys(close))[:5]
         if close:
             return UnknownLocationError(location, close, f"no pain zone matches {shown!r}")
-        known = sorted(self.zone_names.values())
         return UnknownLocationError(
             location,
-            known[:10],
-            f"no pain zone matches {shown!r}; rehabgraph knows {len(known)} places",
+            self.examples,
+            f"no pain zone matches {shown!r}; rehabgraph knows {len(self.zone_names)} places in "
+            f"the {', '.join(self.covered_regions)} (`rehabgraph zones` lists them)",
+            "for example",
         )
 
     def _region(self, words: tuple[str, ...]) -> tuple[str, tuple[str, ...]] | None:
         """The longest region word ("knee", "back") in the words, with its zones."""
         for n in range(len(words), 0, -1):
             for start in range(len(words) - n + 1):
-                zone_ids = self.regions.get(words[start : start + n])
-                if zone_ids:
-                    return " ".join(words[start : start + n]), zone_ids
+                found = self.regions.get(words[start : start + n])
+                if found:
+                    return found
         return None

@@ -1,27 +1,61 @@
-"""Red-flag screening and the conditions that rule exercises out, compiled at load time."""
+"""The red-flag decision and the conditions that rule exercises out, compiled at load time.
+
+Free text can only add caution. A flag affirmed in any text refers, whatever the answers say;
+a flag the person denies ("no numbness between my legs") never refers by itself, and counts as
+that question's "no" only when nothing else in the report is unread and the denial is plain
+(negated, and nothing else: not also uncertain). A mention about someone else, in the past or
+hypothetical leaves the question open, so it is asked.
+"""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from rehabgraph.knowledge.base import Knowledge
-from rehabgraph.knowledge.models import URGENCY_ORDER, ScreeningQuestion
-from rehabgraph.knowledge.text import PhraseIndex, PhraseNormalizer
+from rehabgraph.knowledge.models import URGENCY_ORDER, Condition, ScreeningQuestion
+from rehabgraph.text.reader import Mention
 
-__all__ = ["SafetyIndex", "Screening"]
+__all__ = ["SafetyIndex", "Screening", "affirmed", "condition_applies"]
+
+_NOT_THEIRS_NOW = frozenset({"negated", "family", "hypothetical"})
+
+
+def affirmed(mention: Mention, counts_when_historical: bool = False) -> bool:
+    """A mention the person says of themselves, now (or in the past, where the past counts).
+    An uncertain mention ("I think I might have wet myself") is affirmed: caution."""
+    if mention.modifiers & _NOT_THEIRS_NOW:
+        return False
+    return counts_when_historical or "historical" not in mention.modifiers
+
+
+def condition_applies(condition: Condition, mention: Mention) -> bool:
+    """Whether a condition named in text applies: said of the person, and, when the text dates
+    it, within the condition's window (the nearest end of the date counts: caution)."""
+    if mention.modifiers & _NOT_THEIRS_NOW:
+        return False
+    if condition.within_days is not None and mention.when is not None:
+        return mention.when[0] <= condition.within_days
+    return True
 
 
 @dataclass(frozen=True, slots=True)
 class Screening:
-    """What a report's answers and symptoms say about red flags."""
+    """What a report's answers, age and words say about red flags.
+
+    ``present`` refer; ``unanswered`` are still open for the reported zones; ``denied`` were
+    denied in words (and ``answered_by_text`` of them counted as "no"); ``not_affirmed`` were
+    mentioned of someone else, in the past or as a worry, and stay open.
+    """
 
     present: tuple[str, ...]
     unanswered: tuple[str, ...]
     unknown_answers: tuple[str, ...]
-    unrecognised_symptoms: tuple[str, ...]
+    denied: tuple[str, ...] = ()
+    answered_by_text: tuple[str, ...] = ()
+    answered_by_age: tuple[str, ...] = ()
+    not_affirmed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,38 +63,27 @@ class SafetyIndex:
     questions: Mapping[str, ScreeningQuestion]
     order: Mapping[str, int]  # question id -> its place in safety.yaml
     by_zone: Mapping[str, tuple[str, ...]]
-    symptoms: PhraseIndex
-    conditions: PhraseIndex
-    normalizer: PhraseNormalizer
-    condition_phrases: tuple[str, ...] = ()  # what a close match to an unknown condition may be
+    by_code: Mapping[tuple[str, str], tuple[str, ...]]  # (system, code) -> flag ids
+    aged: tuple[str, ...]  # questions with an age rule
 
     @classmethod
     def from_knowledge(cls, knowledge: Knowledge) -> SafetyIndex:
-        normalizer = PhraseNormalizer.from_lexicon(knowledge.lexicon)
         questions = knowledge.questions
         by_zone: dict[str, list[str]] = {zone: [] for zone in knowledge.zones}
         for q in questions.values():
             for zone in knowledge.zones if "all" in q.zones else q.zones:
                 if q.id not in by_zone[zone]:  # once per zone, in file order
                     by_zone[zone].append(q.id)
-        symptom_pairs = [
-            (normalizer.symptom_key(phrase), q.id)
-            for q in questions.values()
-            for phrase in q.phrases
-        ]
-        condition_pairs = [
-            (normalizer.symptom_key(text), c.id)
-            for c in knowledge.conditions.values()
-            for text in (c.id, c.name, *c.phrases)
-        ]
+        by_code: dict[tuple[str, str], list[str]] = {}
+        for q in questions.values():
+            for code in q.codes:
+                by_code.setdefault((code.system, code.code), []).append(q.id)
         return cls(
             questions=questions,
             order=MappingProxyType({q: i for i, q in enumerate(questions)}),
             by_zone=MappingProxyType({z: tuple(v) for z, v in by_zone.items()}),
-            symptoms=PhraseIndex.build(symptom_pairs),
-            conditions=PhraseIndex.build(condition_pairs),
-            normalizer=normalizer,
-            condition_phrases=tuple(sorted({" ".join(key) for key, _ in condition_pairs})),
+            by_code=MappingProxyType({k: tuple(v) for k, v in by_code.items()}),
+            aged=tuple(q.id for q in questions.values() if q.age is not None),
         )
 
     def questions_for(self, zones: Iterable[str]) -> tuple[str, ...]:
@@ -72,30 +95,59 @@ class SafetyIndex:
         return tuple(sorted(ids, key=self.order.__getitem__))
 
     def screen(
-        self, zones: Iterable[str], answers: Mapping[str, bool], symptoms: Sequence[str]
+        self,
+        zones: Iterable[str],
+        answers: Mapping[str, bool],
+        mentions: Sequence[Mention] = (),
+        age: int | None = None,
+        ages_said: Iterable[int] = (),
+        explicit_only: bool = False,
     ) -> Screening:
         """Which red flags are present, which questions are still open.
 
-        A flag is present when answered yes or named in the symptoms, for whatever zone; its
-        gate (``only_if``) can only rule it out when the gate was answered the other way.
+        A flag is present when answered yes, affirmed in any text, or decided by age, for
+        whatever zone; its gate (``only_if``) rules it out only when the gate was answered the
+        other way. ``age`` is the report's own field (it can answer no); ages read from text
+        can only answer yes. With ``explicit_only`` (words the reader could not read), denials
+        in text do not answer anything.
         """
         in_order = self.questions_for(zones)
-        if not answers and not symptoms:  # nothing said: every ungated question is open
-            return Screening(
-                (), tuple(q for q in in_order if not self.questions[q].only_if), (), ()
-            )
-        asked = set(in_order)
         unknown = tuple(sorted(a for a in answers if a not in self.questions))
         said: dict[str, bool] = {q: v for q, v in answers.items() if q in self.questions}
-        unrecognised: list[str] = []
-        for text in symptoms:
-            found, _ = self.symptoms.scan(self.normalizer.symptom_key(text))
-            if not found:
-                unrecognised.append(text)
-            for ids in found:  # a phrase that fits several questions: prefer the zones' own
-                mine = [q for q in ids if q in asked]
-                for q in mine or ids:
+        if not mentions and age is None and not said:  # nothing said: ungated questions open
+            open_now = tuple(q for q in in_order if not self.questions[q].only_if)
+            return Screening((), open_now, unknown)
+        by_age: list[str] = []
+        for q in self.aged:
+            rule = self.questions[q].age
+            assert rule is not None
+            if age is not None:
+                if not rule.applies(age):
+                    if q not in said:
+                        said[q] = False
+                        by_age.append(q)
+                    continue
+                if rule.decides and not said.get(q):
                     said[q] = True
+                    by_age.append(q)
+            elif rule.decides and any(rule.applies(a) for a in ages_said) and not said.get(q):
+                said[q] = True
+                by_age.append(q)
+        yes = {
+            m.id
+            for m in mentions
+            if m.id in self.questions and affirmed(m, self.questions[m.id].counts_when_historical)
+        }
+        for q in yes:
+            said[q] = True
+        denied = {m.id for m in mentions if m.modifiers == {"negated"}} - yes
+        others = {m.id for m in mentions} - yes - denied
+        by_text: list[str] = []
+        if not explicit_only:
+            for q in sorted(denied - others, key=self.order.__getitem__):
+                if q not in said:
+                    said[q] = False
+                    by_text.append(q)
         present = tuple(
             q
             for q in sorted(said, key=self.order.__getitem__)
@@ -106,7 +158,15 @@ class SafetyIndex:
             for q in in_order
             if q not in said and all(said.get(g) == v for g, v in self.questions[q].only_if.items())
         )
-        return Screening(present, open_questions, unknown, tuple(unrecognised))
+        return Screening(
+            present,
+            open_questions,
+            unknown,
+            denied=tuple(sorted(denied, key=self.order.__getitem__)),
+            answered_by_text=tuple(by_text),
+            answered_by_age=tuple(by_age),
+            not_affirmed=tuple(sorted(others, key=self.order.__getitem__)),
+        )
 
     def _gates_allow(self, question: str, said: Mapping[str, bool]) -> bool:
         return all(said.get(g, v) == v for g, v in self.questions[question].only_if.items())
@@ -120,20 +180,3 @@ class SafetyIndex:
                 self.order[q],
             ),
         )
-
-    def resolve_conditions(
-        self, texts: Iterable[str]
-    ) -> tuple[list[str], list[tuple[str, list[str]]]]:
-        """Condition ids named by ids or lay phrases, and the texts that named none (with
-        close matches)."""
-        ids: list[str] = []
-        unknown: list[tuple[str, list[str]]] = []
-        candidates = list(self.condition_phrases)
-        for text in texts:
-            found, _ = self.conditions.scan(self.normalizer.symptom_key(text))
-            if found:
-                ids.extend(c for group in found for c in group if c not in ids)
-            else:
-                key = " ".join(self.normalizer.symptom_key(text))
-                unknown.append((text, difflib.get_close_matches(key, candidates, n=3, cutoff=0.6)))
-        return ids, unknown

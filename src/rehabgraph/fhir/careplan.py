@@ -16,8 +16,10 @@ def to_care_plan(rec: Recommendation, subject: str = "Patient/unknown") -> Any:
     notice and sources as notes. A referral gives a CarePlan on hold with no activities.
 
     >>> from rehabgraph import Recommender
-    >>> plan = to_care_plan(Recommender.default().recommend(
-    ...     {"sites": [{"location": "outer knee", "side": "right"}]}), "Patient/123")
+    >>> recommender = Recommender.default()
+    >>> report = {"sites": [{"location": "outer knee", "side": "right"}]}
+    >>> report["answers"] = {q.id: False for q in recommender.screening(report)}
+    >>> plan = to_care_plan(recommender.recommend(report), "Patient/123")
     >>> [a.detail.code.text for a in plan.activity]
     ['glute squeeze', 'VMO step-down']
     """

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rehabgraph.api.loading import load_knowledge
+from rehabgraph.api.reading import CODE_SYSTEMS
 from rehabgraph.api.report import SNOMED_CT, PainReport
 from rehabgraph.errors import InvalidReportError
 from rehabgraph.graph.base import KnowledgeBase
@@ -53,12 +54,18 @@ def _site(body_site: Mapping[str, Any], side_of: Mapping[str, str]) -> dict[str,
 def report_from_conditions(source: Any, kb: KnowledgeBase | None = None) -> PainReport:
     """A PainReport from FHIR R4B Conditions or Observations (a Bundle, one resource, a list).
 
-    Each bodySite of each resource that is not inactive or resolved becomes a site: its SNOMED
-    CT body-structure code is used when the knowledge carries it, its text or display otherwise;
-    a SNOMED CT laterality qualifier among its codings gives the side. A resource with no
-    bodySite (say a Condition "numbness between my legs") gives its code's words as a symptom,
-    so red flags recorded that way still escalate; words the knowledge does not know are listed
-    in the Recommendation's ``dropped``.
+    Each bodySite of each active resource becomes a site: its SNOMED CT body-structure code is
+    used when the knowledge carries it, its text or display otherwise; a SNOMED CT laterality
+    qualifier among its codings gives the side. Red flags are read from every channel, since
+    free text can only add caution:
+
+    - a resource's code, in words, becomes a symptom (with or without a bodySite), so a red
+      flag recorded as a Condition ("numbness between my legs") refers;
+    - a code the knowledge lists for a red flag (``codes`` in safety.yaml) answers it yes;
+    - a resolved or remission Condition is read as history ("history of ..."): it counts only
+      for the flags whose history counts (a past cancer), never for the others;
+    - an Observation's value is read with its words (a body temperature of 38.5 Cel);
+    - a record entered in error, or a refuted one, is not used at all.
 
     >>> report_from_conditions({"resourceType": "Condition", "subject": {"reference": "Patient/1"},
     ...     "bodySite": [{"text": "outer knee", "coding": [{"system": "http://snomed.info/sct",
@@ -67,10 +74,15 @@ def report_from_conditions(source: Any, kb: KnowledgeBase | None = None) -> Pain
     """
     from rehabgraph.fhir.models import Condition, Observation
 
-    lexicon = (kb or load_knowledge()).knowledge.lexicon
-    side_of = {code: side for side, code in lexicon.side_codes.items()}
+    knowledge = (kb or load_knowledge()).knowledge
+    side_of = {code: side for side, code in knowledge.lexicon.side_codes.items()}
+    flag_codes: dict[tuple[str, str], list[str]] = {}
+    for q in knowledge.questions.values():
+        for code in q.codes:
+            flag_codes.setdefault((CODE_SYSTEMS[code.system], code.code), []).append(q.id)
     sites: list[dict[str, Any]] = []
     symptoms: list[str] = []
+    answers: dict[str, bool] = {}
     for resource in _resources(source):
         kind = resource.get("resourceType")
         if kind not in ("Condition", "Observation"):
@@ -81,19 +93,50 @@ def report_from_conditions(source: Any, kb: KnowledgeBase | None = None) -> Pain
         except ValueError as exc:  # fhir.resources raises pydantic's ValidationError
             first = str(exc).splitlines()[:3]
             raise InvalidReportError(f"invalid FHIR {kind}: {' '.join(first)}") from None
-        codings = (resource.get("clinicalStatus") or {}).get("coding") or [{}]
-        if codings[0].get("code") in ("inactive", "resolved", "remission"):
+        if _codes(resource.get("verificationStatus")) & {"entered-in-error", "refuted"} or (
+            resource.get("status") == "entered-in-error"
+        ):
             continue
+        words = _words(resource.get("code") or {})
+        if _codes(resource.get("clinicalStatus")) & {"inactive", "resolved", "remission"}:
+            symptoms.extend(f"history of {w}" for w in words)
+            continue
+        for coding in (resource.get("code") or {}).get("coding", []):
+            for flag in flag_codes.get((coding.get("system"), coding.get("code")), ()):
+                answers[flag] = True
+        value = _value(resource)
+        symptoms.extend(f"{w} {value}" if value else w for w in words)
         body_sites = resource.get("bodySite") or []
         if isinstance(body_sites, Mapping):  # Observation.bodySite is one CodeableConcept
             body_sites = [body_sites]
         for body_site in body_sites:
             sites.append(_site(body_site, side_of))
-        if not body_sites:
-            symptoms.extend(_words(resource.get("code") or {}))
-    if not sites:
+    if not sites and not answers and not symptoms:
         raise InvalidReportError("no active Condition or Observation with a bodySite")
-    return PainReport.model_validate({"sites": sites, "symptoms": list(dict.fromkeys(symptoms))})
+    if not sites:  # a flag may still be read from the words; the report needs a site
+        sites.append({"location": symptoms[0] if symptoms else "unknown"})
+    return PainReport.model_validate(
+        {"sites": sites, "symptoms": list(dict.fromkeys(symptoms))[:50], "answers": answers}
+    )
+
+
+_UNITS = {"Cel": "C", "[degF]": "F", "degF": "F", "degC": "C", "kg": "kg", "[lb_av]": "pounds"}
+
+
+def _value(resource: Mapping[str, Any]) -> str:
+    """An Observation's value in words the reader knows ("38.5 C"), or ''."""
+    quantity = resource.get("valueQuantity")
+    if not isinstance(quantity, Mapping) or quantity.get("value") is None:
+        return ""
+    unit = str(quantity.get("code") or quantity.get("unit") or "")
+    return f"{quantity['value']} {_UNITS.get(unit, unit)}".strip()
+
+
+def _codes(concept: Any) -> set[str]:
+    """Every code of a CodeableConcept (clinicalStatus, verificationStatus)."""
+    if not isinstance(concept, Mapping):
+        return set()
+    return {c.get("code") for c in concept.get("coding", []) if c.get("code")}
 
 
 def _words(code: Mapping[str, Any]) -> list[str]:

@@ -11,6 +11,7 @@ from typing import Any
 from rehabgraph.knowledge.models import (
     Adaptation,
     Condition,
+    ContextLexicon,
     Exercise,
     Imbalance,
     Lexicon,
@@ -50,6 +51,7 @@ class Knowledge:
     notice: str
     notice_sources: tuple[str, ...]
     packs: tuple[str, ...] = ()
+    context: ContextLexicon | None = None  # the ConText lexicon (context.yaml)
 
     @property
     def version(self) -> str:

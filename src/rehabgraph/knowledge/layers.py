@@ -33,7 +33,7 @@ LIST_FILES: dict[str, str] = {
 }
 # lists inside the mapping files, merged entry by entry like the list files
 _NESTED_LISTS = {"rules.yaml": ("rules",), "safety.yaml": ("questions", "conditions")}
-_MAPPING_FILES = ("manifest.yaml", "rules.yaml", "lexicon.yaml", "safety.yaml")
+_MAPPING_FILES = ("manifest.yaml", "rules.yaml", "lexicon.yaml", "safety.yaml", "context.yaml")
 
 
 def entry_name(raw: Any, index: int) -> str:

@@ -23,6 +23,7 @@ from rehabgraph.knowledge.models import (
     EDGE_ENDS,
     Action,
     Condition,
+    ContextLexicon,
     Exercise,
     Imbalance,
     Lexicon,
@@ -46,7 +47,7 @@ __all__ = ["KNOWLEDGE_FILES", "read_knowledge"]
 M = TypeVar("M", bound=BaseModel)
 
 KNOWLEDGE_FILES = LIST_FILES
-SINGLE_FILES = ("manifest.yaml", "rules.yaml", "lexicon.yaml", "safety.yaml")
+SINGLE_FILES = ("manifest.yaml", "rules.yaml", "lexicon.yaml", "safety.yaml", "context.yaml")
 _ADAPTATION_PLACEHOLDERS = {"from", "to", "pain", "reps", "condition"}
 
 _ALLOWED_VALUES: dict[str, frozenset[str]] = {
@@ -147,6 +148,7 @@ def read_knowledge(
     manifest = _single(raw.get("manifest.yaml"), "manifest.yaml", Manifest, problems)
     rules_file = _single(raw.get("rules.yaml"), "rules.yaml", RulesFile, problems)
     lexicon = _single(raw.get("lexicon.yaml"), "lexicon.yaml", Lexicon, problems)
+    context = _single(raw.get("context.yaml"), "context.yaml", ContextLexicon, problems)
     safety = _safety(raw.get("safety.yaml"), problems)
     lists: dict[str, list[tuple[str, Any]]] = {}
     models: dict[str, type[BaseModel]] = {
@@ -256,9 +258,17 @@ def read_knowledge(
             lexicon.side_codes_sources,
             "side_codes_sources",
         )
+    if context is not None:
+        _cite(problems, sources, "context.yaml", "(file)", context.sources)
     problems.raise_if_any()
 
-    if manifest is None or rules_file is None or lexicon is None or safety is None:
+    if (
+        manifest is None
+        or rules_file is None
+        or lexicon is None
+        or safety is None
+        or context is None
+    ):
         raise AssertionError("problems were recorded for these files")  # pragma: no cover
     frozen = MappingProxyType
     return Knowledge(
@@ -280,6 +290,7 @@ def read_knowledge(
         notice=one_line(safety.notice),
         notice_sources=tuple(safety.notice_sources),
         packs=tuple(f"{p.name}@{p.version}" for p in layers.packs),
+        context=context,
     )
 
 

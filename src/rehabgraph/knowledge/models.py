@@ -26,9 +26,14 @@ __all__ = [
     "URGENCY_ORDER",
     "Action",
     "Adaptation",
+    "AgeRule",
     "Before",
     "Code",
     "Condition",
+    "ContextCategory",
+    "ContextLexicon",
+    "ContextTerminator",
+    "ContextTrigger",
     "Contraindication",
     "Corrects",
     "Dosage",
@@ -43,6 +48,7 @@ __all__ = [
     "NodeKind",
     "PackManifest",
     "PathStep",
+    "Pattern",
     "Precaution",
     "Principle",
     "Referral",
@@ -370,6 +376,36 @@ class RulesFile(Model):
     rules: list[Rule] = Field(min_length=1)
 
 
+ContextCategory = Literal["negated", "historical", "family", "hypothetical", "uncertain"]
+
+
+class ContextTrigger(Model):
+    """A ConText trigger term: the words, what they say of a mention, and which way they reach."""
+
+    phrase: Phrase
+    category: ContextCategory
+    direction: Literal["forward", "backward", "both"]
+
+
+class ContextTerminator(Model):
+    """Words that end a trigger's reach ("but"), for every category or for the ones listed."""
+
+    phrase: Phrase
+    categories: list[ContextCategory] = Field(default_factory=list)
+
+
+class ContextLexicon(Cited):
+    """The ConText lexicon (Harkema et al. 2009): how a mention is negated, in the past, about
+    someone else, hypothetical or uncertain."""
+
+    triggers: list[ContextTrigger] = Field(min_length=1)
+    pseudo: list[Phrase] = Field(
+        default_factory=list, description="Phrases holding a trigger that do not trigger."
+    )
+    terminators: list[ContextTerminator] = Field(default_factory=list)
+    max_scope: int = Field(default=8, ge=1, le=50, description="Words a trigger reaches at most.")
+
+
 class Lexicon(Model):
     sides: dict[Side, list[Phrase]] = Field(default_factory=dict)
     filler: list[Phrase] = Field(default_factory=list)
@@ -389,6 +425,49 @@ class Lexicon(Model):
         return self
 
     word_forms: dict[str, Phrase] = Field(default_factory=dict)
+    spellings: dict[str, Phrase] = Field(
+        default_factory=dict,
+        description="Spelling variants folded to one form (anaesthesia: anesthesia).",
+    )
+    contractions: dict[str, Phrase] = Field(
+        default_factory=dict,
+        description="Contractions, with and without the apostrophe (cant: can not).",
+    )
+    number_words: dict[str, int] = Field(
+        default_factory=dict, description="Numbers in words (a: 1, couple: 2, ten: 10)."
+    )
+    body_regions: list[Phrase] = Field(
+        default_factory=list,
+        description="Words for body parts, so a part the zones do not cover is named as such.",
+    )
+
+
+Pattern = Annotated[
+    list[Annotated[list[Phrase], Field(min_length=1)]],
+    Field(min_length=2, description="Groups of alternative phrases; one of each must appear."),
+]
+
+
+class AgeRule(Model):
+    """How an age in years answers a question: outside the range it is "no"; inside it is
+    "yes" when ``decides``, else the question is still asked."""
+
+    at_least: int | None = Field(default=None, ge=0, le=130)
+    below: int | None = Field(default=None, ge=1, le=131)
+    decides: bool = False
+
+    @model_validator(mode="after")
+    def _a_range(self) -> AgeRule:
+        if self.at_least is None and self.below is None:
+            raise ValueError("an age rule needs at_least, below or both")
+        if self.at_least is not None and self.below is not None and self.below <= self.at_least:
+            raise ValueError("below must be greater than at_least")
+        return self
+
+    def applies(self, age: int) -> bool:
+        return (self.at_least is None or age >= self.at_least) and (
+            self.below is None or age < self.below
+        )
 
 
 class ScreeningQuestion(Cited):
@@ -400,12 +479,38 @@ class ScreeningQuestion(Cited):
 
     id: Id
     question: Text
-    phrases: list[Phrase] = Field(default_factory=list)
+    phrases: list[Phrase] = Field(
+        default_factory=list,
+        description="Lay and clinical phrasings that mean 'yes'. Case, spelling, word endings, "
+        "small typos and glue words are folded; one other word may stand inside a phrase.",
+    )
+    patterns: list[Pattern] = Field(
+        default_factory=list,
+        description="Word groups that must all appear in one clause, in any order.",
+    )
     zones: list[Id] = Field(min_length=1, description="Zone ids, or [all].")
     urgency: Urgency | None = None
     only_if: dict[Id, bool] = Field(default_factory=dict)
     concern: Phrase | None = None
     tell: Text | None = None
+    counts_when_historical: bool = Field(
+        default=False,
+        description="A past mention still counts (a history of cancer, a previous clot).",
+    )
+    age: AgeRule | None = Field(
+        default=None, description="How the report's age answers this question."
+    )
+    temperature_at_least: float | None = Field(
+        default=None,
+        ge=30,
+        le=45,
+        description="A stated body temperature at or above this (degrees Celsius) affirms it.",
+    )
+    codes: list[Code] = Field(
+        default_factory=list,
+        description="Codes of the condition this flag stands for (a FHIR Condition with one "
+        "of them affirms it).",
+    )
 
     @model_validator(mode="after")
     def _flag_has_words(self) -> ScreeningQuestion:
@@ -420,6 +525,15 @@ class Condition(Cited):
     id: Id
     name: Phrase
     phrases: list[Phrase] = Field(default_factory=list)
+    patterns: list[Pattern] = Field(default_factory=list)
+    within_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=36500,
+        description="When the person's words date it ('6 weeks ago'), it applies only within "
+        "this many days.",
+    )
+    codes: list[Code] = Field(default_factory=list)
 
 
 class Adaptation(Cited):

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from rehabgraph.knowledge.models import (
     Condition,
+    ContextLexicon,
     Exercise,
     Imbalance,
     Lexicon,
@@ -75,6 +76,7 @@ _FILES: dict[str, type[BaseModel]] = {
     "principles.yaml": PrinciplesFile,
     "rules.yaml": RulesFile,
     "lexicon.yaml": Lexicon,
+    "context.yaml": ContextLexicon,
     "safety.yaml": SafetyFile,
 }
 # Conditions are listed in safety.yaml; imported so the schema module names every model.

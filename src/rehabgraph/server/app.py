@@ -1,13 +1,20 @@
-"""The FastAPI application: /recommend, /zones, /screening, /health and CDS Hooks."""
+"""The FastAPI application: /recommend, /zones, /screening, /health and CDS Hooks.
+
+Bad input (a :class:`ReportError`) answers 422 with what is wrong; anything else is a bug: it is
+logged and answers 500. A report that does not validate is still read for red flags first: a
+red flag beside a bad field answers 200 with the referral and the field's error in ``problems``.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 from rehabgraph.api.recommendation import Recommendation
 from rehabgraph.api.recommender import Recommender
 from rehabgraph.api.report import PainReport
-from rehabgraph.errors import MissingDependencyError, RehabgraphError
+from rehabgraph.errors import MissingDependencyError, RehabgraphError, ReportError
 from rehabgraph.knowledge.text import one_line
 from rehabgraph.server.limits import BodyLimit
 
@@ -19,6 +26,8 @@ except ImportError:  # pragma: no cover - exercised without the extra installed
     raise MissingDependencyError("fastapi", "server") from None
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
+
+log = logging.getLogger("rehabgraph.server")
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -74,21 +83,41 @@ def create_app(recommender: Recommender | None = None) -> Any:
     )
 
     @app.exception_handler(RehabgraphError)
-    async def _clear_error(_: Request, exc: RehabgraphError) -> JSONResponse:
+    async def _clear_error(request: Request, exc: RehabgraphError) -> JSONResponse:
+        if not isinstance(exc, ReportError):  # not the caller's fault: log it, say little
+            log.error("error answering %s", request.url.path, exc_info=exc)
+            return JSONResponse(status_code=500, content={"detail": "internal error"})
         body: dict[str, Any] = {"detail": str(exc)}
         suggestions = getattr(exc, "suggestions", None)
         if suggestions:
             body["suggestions"] = list(suggestions)
         return JSONResponse(status_code=422, content=body)
 
+    report_schema = PainReport.model_json_schema(ref_template="#/components/schemas/{model}")
+    report_parts = report_schema.pop("$defs", {})
+
     @app.post(
         "/recommend",
         response_model=Recommendation,
         responses={422: {"model": Problem}, 413: {"model": Problem}},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": report_schema}},
+            }
+        },
     )
-    def recommend(report: PainReport) -> Recommendation:
-        """The plan for a PainReport: exercises in order, each with the reasons why."""
-        return rec.recommend(report)
+    async def recommend(request: Request) -> Any:
+        """The plan for a PainReport: exercises in order, each with the reasons why.
+
+        The body is read as the library reads a dict: every field is read for red flags before
+        it is validated, so a red flag beside a bad field still refers (200, ``problems``).
+        """
+        try:
+            body = json.loads(await request.body())
+        except (ValueError, UnicodeDecodeError) as exc:
+            return JSONResponse(status_code=422, content={"detail": f"invalid JSON: {exc}"})
+        return rec.recommend(body)
 
     @app.get("/zones", response_model=list[ZoneOut])
     def zones() -> list[ZoneOut]:
@@ -116,6 +145,15 @@ def create_app(recommender: Recommender | None = None) -> Any:
     def health() -> Health:
         return Health(status="ok", knowledge_version=k.version)
 
+    openapi = app.openapi
+
+    def openapi_with_report() -> dict[str, Any]:
+        """The OpenAPI document, with the PainReport's parts among its schemas."""
+        document: dict[str, Any] = openapi()
+        document.setdefault("components", {}).setdefault("schemas", {}).update(report_parts)
+        return document
+
+    app.openapi = openapi_with_report  # type: ignore[method-assign]
     add_cds_hooks(app, rec)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     return app

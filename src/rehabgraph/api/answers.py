@@ -1,0 +1,180 @@
+"""Writing answers: a Recommendation from the decisions made, with what was read and why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rehabgraph.api.pieces import AnswerPieces
+from rehabgraph.api.recommendation import (
+    ConceptRead,
+    CorrectionRead,
+    ExcludedExercise,
+    PlannedExercise,
+    Recommendation,
+    Referral,
+    ResolvedSite,
+    ScreeningItem,
+    Status,
+    TextRead,
+)
+from rehabgraph.api.report import PainReport
+from rehabgraph.engine import PlannedItem, SafetyIndex, Swap, combine_sides
+from rehabgraph.engine.safety import affirmed, condition_applies
+from rehabgraph.knowledge.base import Knowledge
+from rehabgraph.knowledge.text import one_line
+from rehabgraph.text.reader import Reading
+
+__all__ = ["AnswerWriter"]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerWriter:
+    knowledge: Knowledge
+    pieces: AnswerPieces
+    safety: SafetyIndex
+
+    def answer(
+        self,
+        status: Status,
+        sites: list[ResolvedSite],
+        report: PainReport | None,
+        *,
+        exercises: Sequence[PlannedExercise] = (),
+        excluded: Sequence[ExcludedExercise] = (),
+        screening: Sequence[ScreeningItem] = (),
+        referral: Referral | None = None,
+        warnings: Sequence[str] = (),
+        conditions: Iterable[str] = (),
+        dropped: Iterable[str] = (),
+        readings: Sequence[TextRead] = (),
+        problems: Sequence[str] = (),
+    ) -> Recommendation:
+        k = self.knowledge
+        ids: dict[str, None] = {}
+        for ex in exercises:
+            ids.update(dict.fromkeys(k.exercises[ex.exercise_id].sources))
+            for e in ex.explanations:
+                ids.update(dict.fromkeys(e.sources))
+        for x in excluded:
+            ids.update(dict.fromkeys(x.sources))
+        if referral is not None:
+            ids.update(dict.fromkeys(referral.sources))
+        ids.update(dict.fromkeys(self.pieces.notice_sources))
+        return Recommendation(
+            status=status,
+            sites=sites,
+            exercises=list(exercises),
+            excluded=list(excluded),
+            screening=list(screening),
+            referral=referral,
+            warnings=list(warnings),
+            notice=k.notice,
+            sources=[self.pieces.sources[i] for i in ids],
+            knowledge_version=k.version,
+            report=report,
+            conditions=list(conditions),
+            dropped=list(dropped),
+            readings=list(readings),
+            problems=list(problems),
+        )
+
+    def referral(self, present: Iterable[str]) -> Referral:
+        """The referral for the flags present, led by the most urgent."""
+        questions = self.knowledge.questions
+        flags = self.safety.most_urgent(present)
+        top = questions[flags[0]]
+        return Referral(
+            urgency=top.urgency or "routine",
+            concern=top.concern or top.question,
+            reason=one_line(top.tell or ""),
+            flags=flags,
+            sources=list(dict.fromkeys(s for q in flags for s in questions[q].sources)),
+        )
+
+    def readings(
+        self, texts: Iterable[tuple[str, Reading]], zones: Iterable[str] = ()
+    ) -> list[TextRead]:
+        """What was read from each text, and whether each thing read counted."""
+        k = self.knowledge
+        used = set(zones)
+        out: list[TextRead] = []
+        for where, reading in texts:
+            concepts: list[ConceptRead] = []
+            for m in reading.mentions:
+                if m.kind == "zone":
+                    name = k.zones[m.id].name
+                    counted = m.id in used and "negated" not in m.modifiers
+                elif m.kind == "flag":
+                    q = k.questions[m.id]
+                    name = q.concern or one_line(q.question)
+                    counted = affirmed(m, q.counts_when_historical)
+                else:
+                    name = k.conditions[m.id].name
+                    counted = condition_applies(k.conditions[m.id], m)
+                concepts.append(
+                    ConceptRead(
+                        kind=m.kind,
+                        id=m.id,
+                        name=name,
+                        said=m.said,
+                        start=m.start,
+                        end=m.end,
+                        modifiers=sorted(m.modifiers),
+                        counted=counted,
+                        when_days=m.when,
+                    )
+                )
+            out.append(
+                TextRead(
+                    field=where,
+                    text=reading.text,
+                    concepts=concepts,
+                    corrections=[
+                        CorrectionRead(said=c.said, read_as=c.read_as) for c in reading.corrections
+                    ],
+                    unread=list(reading.unread),
+                )
+            )
+        return out
+
+    def screening_items(self, ids: Iterable[str]) -> list[ScreeningItem]:
+        return [self.pieces.questions[q] for q in ids]
+
+    def excluded(self, swaps: Mapping[str, Swap]) -> list[ExcludedExercise]:
+        exercises = self.knowledge.exercises
+        seen: dict[str, ExcludedExercise] = {}
+        for swap in swaps.values():
+            for x in swap.exclusions:
+                seen.setdefault(
+                    x.exercise_id,
+                    ExcludedExercise(
+                        exercise_id=x.exercise_id,
+                        name=exercises[x.exercise_id].name,
+                        reason=x.reason,
+                        condition=x.condition,
+                        sources=list(x.sources),
+                        replaced_by=x.replaced_by,
+                    ),
+                )
+        return list(seen.values())
+
+    def planned(self, item: PlannedItem, conditions: Sequence[str]) -> PlannedExercise:
+        exercise_id = item.exercise_id
+        warnings = []
+        if conditions:
+            k = self.knowledge
+            warnings = [
+                f"With {k.conditions[p.condition].name}: {one_line(p.advice)}"
+                for p in k.exercises[exercise_id].precautions
+                if p.condition in conditions
+            ]
+        explanation = self.pieces.explanation
+        return PlannedExercise(
+            **self.pieces.exercises[exercise_id],
+            side=combine_sides(item.sides) if exercise_id in self.pieces.sided else None,
+            score=item.score,
+            explanations=[explanation(m) for m in item.matches],
+            adapted_from=item.adapted_from[0] if item.adapted_from else None,
+            warnings=warnings,
+        )

@@ -1,0 +1,226 @@
+"""Reading a report: every free-text field through the one text reader, every site to zones.
+
+Flags are read from every readable text first, so a red flag is never hidden behind a site that
+cannot be resolved, a condition that cannot be read, or a field that does not validate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from rehabgraph.api.pieces import AnswerPieces
+from rehabgraph.api.recommendation import ResolvedSite
+from rehabgraph.api.report import SNOMED_CT, PainReport, Side, Site
+from rehabgraph.engine import LocationResolver, Resolution, SiteZones, combine_sides
+from rehabgraph.engine.safety import condition_applies
+from rehabgraph.errors import InvalidReportError, ReportError, UnknownLocationError
+from rehabgraph.knowledge.base import Knowledge
+from rehabgraph.text.reader import Mention, Reader, Reading
+
+__all__ = ["ReadReport", "ReportReader", "strings_in"]
+
+CODE_SYSTEMS = {
+    "SNOMED-CT": SNOMED_CT,
+    "UBERON": "http://purl.obolibrary.org/obo/uberon.owl",
+    "FMA": "http://purl.org/sig/ont/fma",
+}
+
+
+@dataclass
+class ReadReport:
+    """Everything read from one report, before any decision."""
+
+    sites: list[ResolvedSite] = field(default_factory=list)
+    site_zones: list[SiteZones] = field(default_factory=list)
+    errors: list[ReportError] = field(default_factory=list)
+    texts: list[tuple[str, Reading]] = field(default_factory=list)  # (field, reading)
+    conditions: list[str] = field(default_factory=list)  # condition ids that apply
+    unread_conditions: list[str] = field(default_factory=list)
+    unread_symptoms: list[str] = field(default_factory=list)
+
+    @property
+    def zones(self) -> list[str]:
+        return [z for sz in self.site_zones for z in sz.zones]
+
+    @property
+    def flags(self) -> list[Mention]:
+        """Every flag mention, except, in a location, words that are the place itself ("both
+        lower legs" names where it hurts, not sciatica in both legs)."""
+        out: list[Mention] = []
+        for where, reading in self.texts:
+            zones = reading.of("zone") if where.endswith(".location") else ()
+            out += [
+                m
+                for m in reading.of("flag")
+                if not any(z.start < m.end and m.start < z.end for z in zones)
+            ]
+        return out
+
+    @property
+    def ages(self) -> list[int]:
+        return [a for _, r in self.texts for a in r.ages]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportReader:
+    knowledge: Knowledge
+    reader: Reader
+    resolver: LocationResolver
+    pieces: AnswerPieces
+    code_index: Mapping[tuple[str, str], tuple[str, ...]]
+
+    @classmethod
+    def build(
+        cls, knowledge: Knowledge, reader: Reader, resolver: LocationResolver, pieces: AnswerPieces
+    ) -> ReportReader:
+        index: dict[tuple[str, str], list[str]] = {}
+        for zone in knowledge.zones.values():
+            for code in zone.codes:
+                index.setdefault((CODE_SYSTEMS[code.system], code.code), []).append(zone.id)
+        return cls(knowledge, reader, resolver, pieces, {k: tuple(v) for k, v in index.items()})
+
+    def read(self, report: PainReport, today: date) -> ReadReport:
+        out = ReadReport()
+        for i, site in enumerate(report.sites):
+            self._site(i, site, today, out)
+        for i, text in enumerate(report.symptoms):
+            reading = self.reader.read(text, today)
+            out.texts.append((f"symptoms[{i}]", reading))
+            if reading.unread or not reading.mentions:
+                out.unread_symptoms.append(text)
+        for i, text in enumerate(report.conditions):
+            reading = self.reader.read(text, today)
+            out.texts.append((f"conditions[{i}]", reading))
+            named = reading.of("condition")
+            for m in named:
+                if condition_applies(self.knowledge.conditions[m.id], m) and (
+                    m.id not in out.conditions
+                ):
+                    out.conditions.append(m.id)
+            if not named and not reading.of("flag"):
+                out.unread_conditions.append(text)
+        for where, reading in out.texts:  # a condition named anywhere else counts too
+            if where.startswith("conditions["):
+                continue
+            for m in reading.of("condition"):
+                if condition_applies(self.knowledge.conditions[m.id], m) and (
+                    m.id not in out.conditions
+                ):
+                    out.conditions.append(m.id)
+        return out
+
+    def read_loose(self, raw: Any, today: date) -> list[tuple[str, Reading]]:
+        """Every string anywhere in a report that did not validate, read for flags."""
+        return [(where, self.reader.read(text[:5000], today)) for where, text in strings_in(raw)]
+
+    # --- sites -----------------------------------------------------------------------------
+
+    def _site(self, i: int, site: Site, today: date, out: ReadReport) -> None:
+        words = (
+            site.location
+            if site.location is not None
+            else (site.code.display if site.code else None)
+        )
+        if words is not None:
+            out.texts.append((f"sites[{i}].location", self.reader.read(words, today)))
+        try:
+            resolution, said = self._resolve(site, today)
+            coded_side = self._laterality(site)
+            if site.side and coded_side and site.side != coded_side:
+                raise InvalidReportError(
+                    f"site {said!r} has side {site.side!r} but laterality code "
+                    f"{site.laterality.code if site.laterality else ''} ({coded_side})"
+                )
+            side = _side(site.side or coded_side, resolution.sides, said)
+        except ReportError as exc:
+            out.errors.append(exc)
+            return
+        sided = any(self.knowledge.zones[z].sided for z in resolution.zones)
+        side = side if sided else None
+        out.sites.append(
+            ResolvedSite(
+                location=said,
+                zones=[self.pieces.zones[z] for z in resolution.zones],
+                side=side,
+                intensity=site.intensity,
+                unmatched_words=list(resolution.unmatched),
+            )
+        )
+        out.site_zones.append(SiteZones(resolution.zones, side, site.intensity))
+
+    def _resolve(self, site: Site, today: date) -> tuple[Resolution, str]:
+        """Zones from a code the knowledge carries, else from the words (or the code's display)."""
+        if site.code is not None:
+            zones = self.code_index.get((site.code.system, site.code.code), ())
+            if zones:
+                return self._code_and_words(site, zones, today)
+        words = (
+            site.location
+            if site.location is not None
+            else (site.code.display if site.code else None)
+        )
+        if words is None:
+            assert site.code is not None
+            raise UnknownLocationError(
+                site.code.code,
+                [],
+                f"no zone carries the code {site.code.system}|{site.code.code}; send the "
+                "location in words (or the code's display) too",
+            )
+        return self.resolver.resolve(words, today), words
+
+    def _code_and_words(
+        self, site: Site, zones: tuple[str, ...], today: date
+    ) -> tuple[Resolution, str]:
+        """A coded site: the code names the zones; words given too must not name others."""
+        assert site.code is not None
+        said = site.location or site.code.display or f"{site.code.system}|{site.code.code}"
+        if site.location is None:
+            return Resolution(zones, frozenset(), ()), said
+        try:
+            words = self.resolver.resolve(site.location, today)
+        except UnknownLocationError:  # free text the lexicon does not read: the code decides
+            return Resolution(zones, frozenset(), ()), said
+        if not set(words.zones) & set(zones):
+            names = self.knowledge.zones
+            raise InvalidReportError(
+                f"site {site.location!r} names {', '.join(names[z].name for z in words.zones)} "
+                f"but its code {site.code.code} names {', '.join(names[z].name for z in zones)}"
+            )
+        return Resolution(zones, words.sides, words.unmatched, words.reading), said
+
+    def _laterality(self, site: Site) -> Side | None:
+        if site.laterality is None:
+            return None
+        codes = self.knowledge.lexicon.side_codes
+        for side, code in codes.items():
+            if site.laterality.code == code and site.laterality.system == SNOMED_CT:
+                return side
+        known = ", ".join(f"{c} ({s})" for s, c in codes.items())
+        raise InvalidReportError(
+            f"unknown laterality code {site.laterality.code!r}; rehabgraph knows {known}"
+        )
+
+
+def _side(given: Side | None, named: frozenset[str], location: str) -> Side | None:
+    said = combine_sides(set(named))
+    if given and said and given != said:
+        raise InvalidReportError(
+            f"side {given!r} contradicts {said!r} named in the location {location!r}"
+        )
+    return given or said
+
+
+def strings_in(raw: Any, where: str = "report") -> Iterator[tuple[str, str]]:
+    """Every string in a JSON-like value, with where it stands ("report.symptoms[0]")."""
+    if isinstance(raw, str):
+        yield where, raw
+    elif isinstance(raw, Mapping):
+        for key, value in raw.items():
+            yield from strings_in(value, f"{where}.{key}")
+    elif isinstance(raw, list | tuple):
+        for i, value in enumerate(raw):
+            yield from strings_in(value, f"{where}[{i}]")

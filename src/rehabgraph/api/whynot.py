@@ -1,0 +1,109 @@
+"""Why an exercise is, or is not, in a person's plan."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rehabgraph.api.recommendation import Recommendation, WhyNot
+from rehabgraph.errors import UnknownExerciseError
+from rehabgraph.knowledge.base import Knowledge
+from rehabgraph.text.suggest import close_matches
+
+__all__ = ["why_not"]
+
+
+def why_not(
+    knowledge: Knowledge,
+    rec: Recommendation,
+    exercise_id: str,
+    reached_from: Mapping[str, tuple[str, ...]],
+    max_exercises: int | None,
+) -> WhyNot:
+    """The reason ``exercise_id`` is or is not in ``rec``: recommended, referred,
+    needs_screening, excluded, replaced, outranked, another_version or not_reachable."""
+    k = knowledge
+    if exercise_id not in k.exercises:
+        raise UnknownExerciseError(exercise_id, close_matches(exercise_id, k.exercises))
+    name = k.exercises[exercise_id].name
+
+    def answer(reason: Any, message: str, **more: Any) -> WhyNot:
+        return WhyNot(exercise_id=exercise_id, name=name, reason=reason, message=message, **more)
+
+    planned = {e.exercise_id: e for e in rec.exercises}
+    if exercise_id in planned:
+        return answer(
+            "recommended",
+            f"The {name} is in your plan.",
+            sources=sorted({s for x in planned[exercise_id].explanations for s in x.sources}),
+        )
+    if rec.status == "refer" and rec.referral is not None:
+        return answer(
+            "referred",
+            f"No exercise is recommended: {rec.referral.reason}",
+            sources=rec.referral.sources,
+        )
+    if rec.status == "needs_screening":
+        return answer(
+            "needs_screening",
+            "No exercise is recommended until the screening questions are answered.",
+        )
+    swapped = next((e for e in rec.exercises if e.adapted_from == exercise_id), None)
+    excluded = next((x for x in rec.excluded if x.exercise_id == exercise_id), None)
+    if excluded is not None:
+        final = (
+            swapped.name
+            if swapped is not None
+            else (k.exercises[excluded.replaced_by].name if excluded.replaced_by else None)
+        )
+        instead = f" The plan uses the {final} instead." if final else ""
+        return answer(
+            "excluded",
+            f"The {name} is left out for you: {excluded.reason}.{instead}",
+            replaced_by=swapped.exercise_id if swapped is not None else excluded.replaced_by,
+            sources=excluded.sources,
+        )
+    if swapped is not None:
+        why = swapped.explanations[0].sentence if swapped.explanations else ""
+        return answer(
+            "replaced",
+            f"The {name} was replaced by the {swapped.name}. {why}",
+            replaced_by=swapped.exercise_id,
+            sources=swapped.explanations[0].sources if swapped.explanations else [],
+        )
+    if exercise_id in rec.dropped:
+        return answer(
+            "outranked",
+            f"The {name} fits, but other exercises ranked higher and "
+            f"the plan is kept to {max_exercises} exercises.",
+        )
+    family = k.exercises[exercise_id].family_id
+    sibling = next(
+        (
+            e
+            for e in rec.exercises
+            if e.exercise_id != exercise_id and k.exercises[e.exercise_id].family_id == family
+        ),
+        None,
+    )
+    if sibling is not None:
+        return answer(
+            "another_version",
+            f"The {name} is another version of the {sibling.name}, which is in your plan; it "
+            "comes in when that version hurts, is too easy, or is not advised for you.",
+            replaced_by=sibling.exercise_id,
+        )
+    zones = reached_from.get(exercise_id, ())
+    if not zones:  # a version reached only from the exercise it varies
+        zones = reached_from.get(family, ())
+    names = ", ".join(k.zones[z].name for z in zones)
+    where = (
+        f" It is reached from: {names}."
+        if zones
+        else " No zone reaches it directly; it comes in as part of another exercise's plan."
+    )
+    return answer(
+        "not_reachable",
+        f"Nothing in your report leads to the {name}.{where}",
+        reached_from=list(zones),
+    )

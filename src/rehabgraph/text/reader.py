@@ -1,0 +1,443 @@
+"""The one place free text is read: a location, a symptom, a condition, a FHIR code's text.
+
+A :class:`Reader` is compiled once from the knowledge: every zone alias, red-flag phrasing and
+pattern, condition phrasing, side word, ConText trigger and number word is folded the same way
+the person's text will be. Reading a text then costs time in its length: fold each word (Unicode,
+case, contractions, spelling, word endings; a typo corrected against the knowledge's own words),
+find the quantities, find the phrases, set each mention's ConText modifiers, and return what was
+read, what was corrected and what could not be read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import snowballstemmer
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extractOne
+
+from rehabgraph.knowledge.base import Knowledge
+from rehabgraph.knowledge.models import ContextCategory
+from rehabgraph.text.context import ContextRules
+from rehabgraph.text.match import Hit, PhraseTable, Token, longest_first
+from rehabgraph.text.normalize import BREAKS, RawToken, raw_tokens
+from rehabgraph.text.quantities import Quantity, QuantityGrammar
+
+__all__ = ["Correction", "Mention", "Reader", "Reading"]
+
+Kind = Literal["zone", "flag", "condition"]
+# (kind, id) for a phrase; (kind, id, pattern index, group index) for a pattern's group
+Label = tuple[Kind, str] | tuple[Kind, str, int, int]
+
+TYPO_MIN_LENGTH = 5  # shorter words are never corrected: "hip" is not a typo of "lip"
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A word read as another: what the person typed, and the knowledge's word it was read as."""
+
+    said: str
+    read_as: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A concept found in a text: a zone, a red flag or a condition, with the words that named
+    it, their span in the text, the ConText modifiers that apply, and when it happened (days
+    before the report, nearest and farthest) when the text says."""
+
+    kind: Kind
+    id: str
+    said: str
+    start: int
+    end: int
+    modifiers: frozenset[ContextCategory] = frozenset()
+    when: tuple[float, float] | None = None
+    corrections: tuple[Correction, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What one text says, as far as the knowledge can read it."""
+
+    text: str
+    mentions: tuple[Mention, ...]
+    sides: frozenset[str]
+    quantities: tuple[Quantity, ...]
+    unread: tuple[str, ...]
+    content: tuple[str, ...]  # the words that are not filler, glue or side words
+    body_parts: tuple[str, ...]  # body-part words named (covered by a zone or not)
+
+    def of(self, kind: Kind) -> tuple[Mention, ...]:
+        return tuple(m for m in self.mentions if m.kind == kind)
+
+    @property
+    def corrections(self) -> tuple[Correction, ...]:
+        return tuple(dict.fromkeys(c for m in self.mentions for c in m.corrections))
+
+    @property
+    def ages(self) -> tuple[int, ...]:
+        return tuple(int(q.value) for q in self.quantities if q.kind == "age")
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """Reads texts into mentions of the knowledge's concepts. Build once; read-only after."""
+
+    contractions: Mapping[str, tuple[str, ...]]
+    spellings: Mapping[str, str]
+    word_forms: Mapping[str, tuple[str, ...]]
+    zones: PhraseTable[Label]
+    concepts: PhraseTable[Label]
+    sides: PhraseTable[str]
+    body: PhraseTable[str]
+    context: ContextRules
+    grammar: QuantityGrammar
+    patterns: Mapping[tuple[Kind, str, int], int]  # pattern -> how many groups it has
+    temperature_flags: tuple[tuple[float, str], ...]
+    function_words: frozenset[str]  # stems that are read without naming anything
+    filler: frozenset[str]
+    stops: frozenset[str]
+    known: frozenset[str]
+    vocabulary: Mapping[str, tuple[tuple[str, str], ...]]  # first letter -> (word, stem)
+    _stem: snowballstemmer.stemmer = field(compare=False, repr=False)
+    _folded: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _fixed: dict[str, tuple[str, str] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _read: dict[tuple[str, date], Reading] = field(default_factory=dict, compare=False, repr=False)
+
+    MEMO_SIZE = 4096
+    WORD_MEMO_SIZE = 65536
+
+    @classmethod
+    def from_knowledge(cls, knowledge: Knowledge) -> Reader:
+        lex = knowledge.lexicon
+        stemmer = snowballstemmer.stemmer("english")
+        split = {k.lower(): tuple(v.lower().split()) for k, v in lex.contractions.items()}
+        forms = {k.lower(): tuple(v.lower().split()) for k, v in lex.word_forms.items()}
+        spellings = {k.lower(): v.lower() for k, v in lex.spellings.items()}
+        # the reader, half built, folds the knowledge's own phrases the way it folds texts
+        bare = cls(
+            split,
+            spellings,
+            forms,
+            PhraseTable.build(()),
+            PhraseTable.build(()),
+            PhraseTable.build(()),
+            PhraseTable.build(()),
+            ContextRules.build(None, lambda s: ()),
+            QuantityGrammar.build({}),
+            {},
+            (),
+            frozenset(),
+            frozenset(),
+            frozenset(),
+            frozenset(),
+            {},
+            stemmer,
+        )
+        fold = bare.fold_phrase
+        glue = frozenset(s for p in lex.glue for s in fold(p))
+        filler = frozenset(s for p in lex.filler for s in fold(p))
+        side_pairs = [(fold(p), side) for side, phrases in lex.sides.items() for p in phrases]
+        side_words = frozenset(s for stems, _ in side_pairs for s in stems)
+        context = ContextRules.build(knowledge.context, fold)
+
+        zone_pairs: list[tuple[tuple[str, ...], Label]] = []
+        for zone in knowledge.zones.values():
+            for text in (zone.id.replace("-", " "), zone.name, *zone.aliases):
+                zone_pairs.append((fold(text), ("zone", zone.id)))
+        concept_pairs: list[tuple[tuple[str, ...], Label]] = []
+        patterns: dict[tuple[Kind, str, int], int] = {}
+        entries: list[tuple[Kind, str, Iterable[str], list[list[list[str]]]]] = [
+            ("flag", q.id, q.phrases, [[list(g) for g in p] for p in q.patterns])
+            for q in knowledge.questions.values()
+        ]
+        entries += [
+            (
+                "condition",
+                c.id,
+                (c.id.replace("-", " "), c.name, *c.phrases),
+                [[list(g) for g in p] for p in c.patterns],
+            )
+            for c in knowledge.conditions.values()
+        ]
+        for kind, cid, phrases, pats in entries:
+            for text in phrases:
+                concept_pairs.append((fold(text), (kind, cid)))
+            for p, groups in enumerate(pats):
+                patterns[(kind, cid, p)] = len(groups)
+                for g, alternatives in enumerate(groups):
+                    for text in alternatives:
+                        concept_pairs.append((fold(text), (kind, cid, p, g)))
+        numbers = {k.lower(): v for k, v in lex.number_words.items()}
+        function_words = (
+            glue | filler | context.words | frozenset(s for w in numbers for s in fold(w))
+        )
+        stops = (context.words - glue) | frozenset({"not", "no", "never"})
+        words: dict[str, str] = {}
+        for text in [
+            *(t for q in knowledge.questions.values() for t in (*q.phrases, *_flat(q.patterns))),
+            *(t for c in knowledge.conditions.values() for t in (*c.phrases, *_flat(c.patterns))),
+            *(t for z in knowledge.zones.values() for t in (z.name, *z.aliases)),
+        ]:
+            for raw in raw_tokens(text)[1]:
+                for w in bare._words(raw.text):
+                    if w.isalpha() and len(w) >= 4:
+                        words.setdefault(w, bare._stem_word(w))
+        known = frozenset(words.values()) | function_words | side_words
+        by_letter: dict[str, list[tuple[str, str]]] = {}
+        for w, s in sorted(words.items()):
+            by_letter.setdefault(w[0], []).append((w, s))
+        return cls(
+            contractions=split,
+            spellings=spellings,
+            word_forms=forms,
+            zones=PhraseTable.build(zone_pairs, skip=filler | side_words),
+            concepts=PhraseTable.build(concept_pairs, skip=glue, max_gap=1),
+            sides=PhraseTable.build(side_pairs),
+            body=PhraseTable.build((fold(p), p) for p in lex.body_regions),
+            context=context,
+            grammar=QuantityGrammar.build(numbers),
+            patterns=patterns,
+            temperature_flags=tuple(
+                sorted(
+                    (q.temperature_at_least, q.id)
+                    for q in knowledge.questions.values()
+                    if q.temperature_at_least is not None
+                )
+            ),
+            function_words=function_words,
+            filler=filler | side_words,
+            stops=stops,
+            known=known,
+            vocabulary={k: tuple(v) for k, v in by_letter.items()},
+            _stem=stemmer,
+        )
+
+    # --- folding words ------------------------------------------------------------------
+
+    def _words(self, surface: str) -> tuple[str, ...]:
+        """A token's words after contractions, possessives, word forms and spellings."""
+        parts = self.contractions.get(surface)
+        if parts is None:
+            word = surface[:-2] if surface.endswith("'s") else surface.replace("'", "")
+            parts = (word,)
+        out: list[str] = []
+        for part in parts:
+            for w in self.word_forms.get(part, (part,)):
+                out.append(self.spellings.get(w, w))
+        return tuple(out)
+
+    def _stem_word(self, word: str) -> str:
+        return str(self._stem.stemWord(word)) if word.isalpha() else word
+
+    def fold(self, surface: str) -> tuple[str, ...]:
+        """A token's stems: "buckling" -> ("buckl",), "can't" -> ("can", "not")."""
+        done = self._folded.get(surface)
+        if done is None:
+            done = tuple(self._stem_word(w) for w in self._words(surface))
+            if len(self._folded) < self.WORD_MEMO_SIZE:
+                self._folded[surface] = done
+        return done
+
+    def fold_phrase(self, text: str) -> tuple[str, ...]:
+        return tuple(
+            s for t in raw_tokens(text)[1] if t.text not in BREAKS for s in self.fold(t.text)
+        )
+
+    def _typo(self, surface: str, stem: str) -> tuple[str, str] | None:
+        """The knowledge's word a misspelt word stands for, if one is close enough: words of 5
+        or more letters, same first letter, one edit (two from 8 letters)."""
+        if stem in self.known or len(surface) < TYPO_MIN_LENGTH or not surface.isalpha():
+            return None
+        if surface in self._fixed:
+            return self._fixed[surface]
+        candidates = self.vocabulary.get(surface[0], ())
+        limit = 1 if len(surface) < 8 else 2
+        best = extractOne(
+            surface, [w for w, _ in candidates], scorer=OSA.distance, score_cutoff=limit
+        )
+        fixed = None if best is None else candidates[best[2]]
+        if len(self._fixed) < self.WORD_MEMO_SIZE:
+            self._fixed[surface] = fixed
+        return fixed
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def read(self, text: str, today: date | None = None) -> Reading:
+        """Read one text; ``today`` dates "6 weeks ago" (default: the machine's date).
+
+        >>> from rehabgraph import Recommender
+        >>> reading = Recommender.default().reader.read("no fever, but I did wet myself")
+        >>> [(m.id, sorted(m.modifiers)) for m in reading.of("flag")]
+        [('fever-or-unwell', ['negated']), ('bladder-bowel', [])]
+        """
+        day = today or date.today()
+        known = self._read.get((text, day))
+        if known is not None:
+            return known
+        reading = self._read_text(text, day)
+        if len(self._read) < self.MEMO_SIZE:
+            self._read[(text, day)] = reading
+        return reading
+
+    def _read_text(self, text: str, today: date) -> Reading:
+        norm, raws = raw_tokens(text)
+        tokens: list[Token] = []
+        fixes: dict[int, Correction] = {}
+        for r, raw in enumerate(raws):
+            if raw.text in BREAKS:
+                tokens.append(Token((raw.text,), raw.start, raw.end, r, brk=True))
+                continue
+            for stem in self.fold(raw.text):
+                fixed = self._typo(raw.text, stem)
+                if fixed is not None and fixed[1] != stem:
+                    fixes[len(tokens)] = Correction(text[raw.start : raw.end], fixed[0])
+                    tokens.append(Token((stem, fixed[1]), raw.start, raw.end, r))
+                else:
+                    tokens.append(Token((stem,), raw.start, raw.end, r))
+        quantities = self.grammar.find(norm, today)
+        modifiers, terminators = self.context.modifiers(tokens)
+        clause = _clauses(tokens, terminators)
+        mentions: list[Mention] = []
+        covered: set[int] = set()
+
+        def mention(kind: Kind, cid: str, used: Iterable[int]) -> None:
+            idx = sorted(set(used))
+            first, last = idx[0], idx[-1]
+            covered.update(tokens[i].raw for i in idx)
+            mentions.append(
+                Mention(
+                    kind=kind,
+                    id=cid,
+                    said=text[tokens[first].start : tokens[last].end],
+                    start=tokens[first].start,
+                    end=tokens[last].end,
+                    modifiers=self.context.apply(tokens, first, last, modifiers, terminators),
+                    when=_when(quantities, raws, tokens, first, last, clause),
+                    corrections=tuple(fixes[i] for i in idx if i in fixes),
+                )
+            )
+
+        for hit in longest_first(self.zones.find(tokens)):
+            for label in hit.labels:
+                mention(label[0], label[1], hit.tokens)
+        groups: dict[tuple[Kind, str, int], dict[int, dict[int, Hit[Label]]]] = {}
+        for hit in self.concepts.find(tokens, self.stops):
+            for label in hit.labels:
+                if len(label) == 2:
+                    mention(label[0], label[1], hit.tokens)
+                else:
+                    kind, cid, p, g = label
+                    by_clause = groups.setdefault((kind, cid, p), {})
+                    by_clause.setdefault(clause[hit.first], {}).setdefault(g, hit)
+        for (kind, cid, p), by_clause in groups.items():
+            for found in by_clause.values():
+                if len(found) == self.patterns[(kind, cid, p)]:
+                    mention(kind, cid, [i for h in found.values() for i in h.tokens])
+        for q in quantities:
+            span = [i for i, t in enumerate(tokens) if _inside(raws[t.raw], q)]
+            if not span:
+                continue
+            covered.update(tokens[i].raw for i in span)
+            if q.kind == "temperature":
+                for threshold, flag in self.temperature_flags:
+                    if q.value >= threshold:
+                        mention("flag", flag, span)
+        side_hits = self.sides.find(tokens)
+        sides = frozenset(label for h in side_hits for label in h.labels)
+        for side_hit in side_hits:
+            covered.update(tokens[i].raw for i in side_hit.tokens)
+        for term in terminators:
+            covered.update(tokens[i].raw for i in term.tokens)
+        for m in modifiers:
+            covered.update(tokens[i].raw for i in range(m.first, m.last + 1))
+        body_hits = self.body.find(tokens)
+        body = tuple(dict.fromkeys(label for h in body_hits for label in h.labels))
+        for h in body_hits:  # a body part is read, even where no zone covers it
+            covered.update(tokens[i].raw for i in h.tokens)
+        unread = tuple(
+            text[raw.start : raw.end]
+            for r, raw in enumerate(raws)
+            if r not in covered
+            and raw.text not in BREAKS
+            and not all(s in self.function_words for s in self.fold(raw.text))
+        )
+        content = tuple(t.stems[0] for t in tokens if not t.brk and t.stems[0] not in self.filler)
+        return Reading(
+            text=text,
+            mentions=_dedupe(mentions),
+            sides=sides,
+            quantities=quantities,
+            unread=unread,
+            content=content,
+            body_parts=body,
+        )
+
+
+def _flat(patterns: Iterable[Iterable[Iterable[str]]]) -> list[str]:
+    return [text for pattern in patterns for group in pattern for text in group]
+
+
+def _clauses(tokens: list[Token], terminators: list[Hit[tuple[ContextCategory, ...]]]) -> list[int]:
+    """The clause each token is in: sentences, split again at every terminator ("but")."""
+    cuts = {h.first for h in terminators}
+    out: list[int] = []
+    n = 0
+    for i, t in enumerate(tokens):
+        if t.brk or i in cuts:
+            n += 1
+        out.append(n)
+    return out
+
+
+def _inside(raw: RawToken, q: Quantity) -> bool:
+    return q.start <= raw.norm_start and raw.norm_end <= q.end
+
+
+def _when(
+    quantities: tuple[Quantity, ...],
+    raws: tuple[RawToken, ...],
+    tokens: list[Token],
+    first: int,
+    last: int,
+    clause: list[int],
+) -> tuple[float, float] | None:
+    """The time given in the mention's clause, the nearest one when there are several."""
+    best: tuple[int, Quantity] | None = None
+    for q in quantities:
+        if q.kind != "when":
+            continue
+        at = [i for i, t in enumerate(tokens) if _inside(raws[t.raw], q)]
+        if not at or clause[at[0]] != clause[first]:
+            continue
+        distance = min(abs(at[0] - last), abs(at[-1] - first))
+        if best is None or distance < best[0]:
+            best = (distance, q)
+    if best is None:
+        return None
+    q = best[1]
+    return (q.value, q.upto if q.upto is not None else q.value)
+
+
+def _dedupe(mentions: list[Mention]) -> tuple[Mention, ...]:
+    """One mention per concept and span; a shorter span inside a longer one of the same concept
+    is dropped."""
+    out: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (m.start, -(m.end - m.start))):
+        if any(
+            o.kind == m.kind
+            and o.id == m.id
+            and o.start <= m.start
+            and m.end <= o.end
+            and o.modifiers == m.modifiers
+            for o in out
+        ):
+            continue
+        out.append(m)
+    return tuple(out)

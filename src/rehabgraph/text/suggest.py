@@ -1,0 +1,25 @@
+"""Close matches for a word or phrase that named nothing, with the same matcher everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
+
+__all__ = ["close_matches"]
+
+
+def close_matches(
+    text: str, candidates: Iterable[str], n: int = 3, cutoff: float = 60
+) -> list[str]:
+    """Up to ``n`` candidates most like ``text`` (0-100 similarity, at least ``cutoff``), best
+    first; ties keep the candidates' order.
+
+    >>> close_matches("vmo-stepdown", ["vmo-step-down", "glute-squeeze"])
+    ['vmo-step-down']
+    """
+    options = list(dict.fromkeys(candidates))
+    found = process.extract(
+        text.lower(), options, scorer=fuzz.ratio, processor=str.lower, limit=n, score_cutoff=cutoff
+    )
+    return [choice for choice, _, _ in found]

@@ -1,0 +1,86 @@
+"""Lay wordings of the published red-flag lists, conditions and places, in every channel.
+
+Each phrasing in tests/vignettes/wording-*.yaml was written from guideline and patient-leaflet
+wording (not from rehabgraph's phrase lists) and says what must happen: refer for the flag,
+show a denial without referring for it, read a condition, resolve a place, hold unread words.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from rehabgraph import KnowledgeBase, Recommendation, Recommender, RehabgraphError
+from tests.wording import Phrasing, load, report_for
+
+CASES = load()
+
+
+def _concepts(rec: Recommendation, kind: str, cid: str) -> list[Any]:
+    return [c for r in rec.readings for c in r.concepts if c.kind == kind and c.id == cid]
+
+
+def check(p: Phrasing, recommender: Recommender, kb: KnowledgeBase) -> list[str]:
+    try:
+        rec = recommender.recommend(report_for(p, kb))
+    except RehabgraphError as exc:
+        return [f"raised {type(exc).__name__}: {exc}"]
+    flags = rec.referral.flags if rec.referral else []
+    if p.expect == "refer":
+        if rec.status != "refer" or p.flag not in flags:
+            return [f"status {rec.status}, flags {flags}: expected a referral for {p.flag}"]
+        if p.urgency and rec.referral and p.urgency != kb.knowledge.questions[p.flag].urgency:
+            return [f"{p.flag} is {kb.knowledge.questions[p.flag].urgency}, expected {p.urgency}"]
+        return []
+    if p.expect in ("denied", "not-affirmed"):
+        wanted = "negated" if p.expect == "denied" else p.modifier
+        problems = []
+        if p.flag in flags:
+            problems.append(f"referred for {p.flag}, which was not the person's own")
+        seen = _concepts(rec, "flag", str(p.flag))
+        if not any(wanted in c.modifiers and not c.counted for c in seen):
+            problems.append(f"{p.flag} not shown as {wanted}: {[c.modifiers for c in seen]}")
+        return problems
+    if p.expect == "condition":
+        applied = p.condition in rec.conditions
+        if applied != p.applies:
+            return [f"condition {p.condition} applied={applied}, expected {p.applies}"]
+        if not _concepts(rec, "condition", str(p.condition)):
+            return [f"condition {p.condition} not shown as read"]
+        return []
+    if p.expect == "zones":
+        got = [z.id for s in rec.sites for z in s.zones]
+        return [] if set(p.zones or ()) <= set(got) else [f"zones {got}, expected {p.zones}"]
+    if p.expect == "unread":
+        unread = [w for r in rec.readings for w in r.unread]
+        if rec.status in ("exercise", "no_match") or not unread:
+            return [f"status {rec.status}, unread {unread}: expected the plan held back"]
+        return []
+    return [] if rec.status != "refer" else [f"referred ({flags}) for an ordinary wording"]
+
+
+def test_the_corpus_is_large_and_covers_every_channel_and_kind() -> None:
+    assert len(CASES) >= 400
+    channels = Counter(p.channel for _, p in CASES)
+    kinds = Counter(p.expect for _, p in CASES)
+    assert all(channels[c] >= 8 for c in Phrasing.model_fields["channel"].annotation.__args__)
+    assert kinds["refer"] >= 200 and kinds["denied"] >= 60 and kinds["not-affirmed"] >= 40
+
+
+def test_every_id_in_the_corpus_is_known(kb: KnowledgeBase) -> None:
+    k = kb.knowledge
+    for where, p in CASES:
+        assert p.zone in k.zones, where
+        assert p.flag is None or p.flag in k.questions, where
+        assert p.condition is None or p.condition in k.conditions, where
+        assert all(z in k.zones for z in p.zones or ()), where
+
+
+@pytest.mark.parametrize(("where", "phrasing"), CASES, ids=[w for w, _ in CASES])
+def test_wording(
+    where: str, phrasing: Phrasing, recommender: Recommender, kb: KnowledgeBase
+) -> None:
+    problems = check(phrasing, recommender, kb)
+    assert not problems, f"{where} {phrasing.text!r}: " + "; ".join(problems)
