@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import datetime
 import gc
 import json
 import os
@@ -49,6 +50,11 @@ THREE_SITES = {
     ]
 }
 RED_FLAG = {"sites": [{"location": "low back"}], "symptoms": ["numb between my legs"]}
+# a 200-character symptom sentence, as a person writes it: a denial, a time, a typo
+SENTENCE = (
+    "I dont have any numbnes between my legs and no trouble peeing, but the ache has been there "
+    "since I lifted a heavy box about 3 weeks ago and it is worse when I sit for long at work"
+)
 FULL_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 QUICK_SIZES = (1_000,)
 
@@ -115,6 +121,40 @@ def per_query_and_peers(rec: Recommender, repeat: int, number: int) -> dict[str,
         }
     out["per_query"]["red flag"] = measure(lambda: rec.recommend(RED_FLAG), repeat, number)
     return out
+
+
+def text_layer(rec: Recommender, repeat: int, number: int) -> dict[str, Any]:
+    """What reading a person's words costs: a one-site report alone, with a 200-character
+    symptom sentence (read once, then remembered), and with a sentence never seen before (read
+    from scratch each time), interleaved in one loop."""
+    plain = {**ONE_SITE, "answers": {q.id: False for q in rec.screening(ONE_SITE)}}
+    said = {**plain, "symptoms": [SENTENCE]}
+    fresh = iter(range(10**9))
+    reader = rec.reader
+    times = side_by_side(
+        {
+            "one site": lambda: rec.recommend(plain),
+            "one site + sentence": lambda: rec.recommend(said),
+            "one site + new sentence": lambda: rec.recommend(
+                {**plain, "symptoms": [f"{SENTENCE} {next(fresh)}"]}
+            ),
+            "read a new sentence": lambda: reader._read_text(
+                f"{SENTENCE} {next(fresh)}", reader_today
+            ),
+        },
+        repeat,
+        number,
+    )
+    base = times["one site"]["median_s"]
+    return {
+        "sentence_chars": len(SENTENCE),
+        **times,
+        "ratio_sentence_remembered": times["one site + sentence"]["median_s"] / base,
+        "ratio_sentence_new": times["one site + new sentence"]["median_s"] / base,
+    }
+
+
+reader_today = datetime.date(2026, 11, 29)
 
 
 def cold_start(repeat: int) -> dict[str, Any]:
@@ -386,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         "bundled_edges": rec.knowledge_base.graph.number_of_edges(),
     }
     results.update(per_query_and_peers(rec, repeat, number))
+    results["text_layer"] = text_layer(rec, repeat, number)
     results["cold_start"] = cold_start(3 if args.quick else 15)
     results["scaling"] = scaling(sizes, 3 if args.quick else 15, 5 if args.quick else 20)
     results["batch"] = batch(rec, 200 if args.quick else 5000)
@@ -416,6 +457,19 @@ def report(results: dict[str, Any]) -> None:
             f"{'  ' + name:<40}{ms(m)}  {m['ratio_to_rehabgraph']:.1f}x rehabgraph, "
             f"same exercises: {m['same_exercises']}"
         )
+    tl = results["text_layer"]
+    print(f"1b. reading words: a one-site report with a {tl['sentence_chars']}-character symptom")
+    for name in (
+        "one site",
+        "one site + sentence",
+        "one site + new sentence",
+        "read a new sentence",
+    ):
+        print(f"{'  ' + name:<40}{ms(tl[name])}")
+    print(
+        f"  ratio to the report alone: {tl['ratio_sentence_remembered']:.2f}x remembered, "
+        f"{tl['ratio_sentence_new']:.2f}x never seen before"
+    )
     cs = results["cold_start"]
     print("3. cold start (fresh process)")
     print(f"{'  import, load, one query':<40}{ms(cs['rehabgraph_query'])}")

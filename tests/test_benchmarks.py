@@ -101,7 +101,9 @@ def test_quick_run_writes_every_part(tmp_path: Path) -> None:
         "cold_start",
         "scaling",
         "batch",
+        "text_layer",
     }
+    assert results["text_layer"]["ratio_sentence_new"] > 1  # reading costs something
     assert all(p["same_exercises"] for p in results["peers"].values())
     assert {"CLIPS, one site", "naive networkx, one site"} <= set(results["peers"])
     assert all(row["clips_same_exercises"] for row in results["scaling"])

@@ -8,6 +8,7 @@ show a denial without referring for it, read a condition, resolve a place, hold 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,15 @@ import pytest
 from rehabgraph import KnowledgeBase, Recommendation, Recommender, RehabgraphError
 from tests.wording import Phrasing, load, report_for
 
+# Phrasings rehabgraph does not read right yet, one "file:index" a line: measured, listed and
+# expected to fail (strictly: one that starts passing must come off the list). The rate is in
+# docs/safety.md (hazard H1); `python benchmarks/wording.py` prints it.
+KNOWN_MISSES = Path(__file__).parent / "vignettes" / "wording-known-misses.txt"
+MISSES = {
+    line.split("#")[0].strip()
+    for line in KNOWN_MISSES.read_text().splitlines()
+    if line.split("#")[0].strip()
+}
 CASES = load()
 
 
@@ -78,7 +88,24 @@ def test_every_id_in_the_corpus_is_known(kb: KnowledgeBase) -> None:
         assert all(z in k.zones for z in p.zones or ()), where
 
 
-@pytest.mark.parametrize(("where", "phrasing"), CASES, ids=[w for w, _ in CASES])
+def test_the_known_misses_are_real_phrasings() -> None:
+    assert {where for where, _ in CASES} >= MISSES
+
+
+@pytest.mark.parametrize(
+    ("where", "phrasing"),
+    [
+        pytest.param(
+            where,
+            p,
+            id=where,
+            marks=[pytest.mark.xfail(strict=True, reason="a known miss")]
+            if where in MISSES
+            else [],
+        )
+        for where, p in CASES
+    ],
+)
 def test_wording(
     where: str, phrasing: Phrasing, recommender: Recommender, kb: KnowledgeBase
 ) -> None:

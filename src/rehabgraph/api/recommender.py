@@ -36,8 +36,8 @@ from rehabgraph.errors import (
 )
 from rehabgraph.graph.base import KnowledgeBase
 from rehabgraph.knowledge.bulk import collector_paused
+from rehabgraph.suggest import close_matches
 from rehabgraph.text.reader import Reader
-from rehabgraph.text.suggest import close_matches
 
 __all__ = ["Recommender"]
 

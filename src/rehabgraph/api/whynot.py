@@ -8,7 +8,7 @@ from typing import Any
 from rehabgraph.api.recommendation import Recommendation, WhyNot
 from rehabgraph.errors import UnknownExerciseError
 from rehabgraph.knowledge.base import Knowledge
-from rehabgraph.text.suggest import close_matches
+from rehabgraph.suggest import close_matches
 
 __all__ = ["why_not"]
 

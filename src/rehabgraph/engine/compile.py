@@ -125,10 +125,21 @@ def _sentence(
         if index == 0 and rule.start == "exercise":
             names["start"] = name
             continue
-        names.setdefault(kind, name)
+        names.setdefault(kind, your(name) if kind == "zone" else name)
     names.update(attrs)
     text = rule.because.format_map(_Missing(names))
     return text[0].upper() + text[1:]
+
+
+def your(place: str) -> str:
+    """A zone's name as said to the person: "the front of your knee", "your outer knee".
+
+    >>> your("front of the knee"), your("outer knee"), your("Achilles tendon")
+    ('the front of your knee', 'your outer knee', 'your Achilles tendon')
+    """
+    if " of the " in place:
+        return "the " + place.replace(" of the ", " of your ", 1)
+    return f"your {place}"
 
 
 class _Missing(dict[str, str]):

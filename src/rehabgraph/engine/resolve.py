@@ -14,8 +14,8 @@ from datetime import date
 
 from rehabgraph.errors import UnknownLocationError
 from rehabgraph.knowledge.base import Knowledge
+from rehabgraph.suggest import close_matches
 from rehabgraph.text.reader import Reader, Reading
-from rehabgraph.text.suggest import close_matches
 
 __all__ = ["LocationResolver", "Resolution"]
 

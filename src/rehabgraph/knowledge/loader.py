@@ -41,6 +41,7 @@ from rehabgraph.knowledge.models import (
 )
 from rehabgraph.knowledge.text import PhraseNormalizer, one_line
 from rehabgraph.knowledge.yaml_io import MAX_FILE_BYTES
+from rehabgraph.suggest import close_matches
 
 __all__ = ["KNOWLEDGE_FILES", "read_knowledge"]
 
@@ -444,9 +445,7 @@ def _cite(
 
 
 def _close(value: str, table: Mapping[str, Any]) -> str:
-    import difflib
-
-    matches = difflib.get_close_matches(value, list(table), n=3, cutoff=0.6)
+    matches = close_matches(value, table)
     return f" (did you mean {', '.join(repr(m) for m in matches)}?)" if matches else ""
 
 

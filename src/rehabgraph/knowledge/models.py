@@ -436,6 +436,12 @@ class Lexicon(Model):
     number_words: dict[str, int] = Field(
         default_factory=dict, description="Numbers in words (a: 1, couple: 2, ten: 10)."
     )
+    plain_words: list[Phrase] = Field(
+        default_factory=list,
+        description="Everyday words that say nothing on their own (did, still, quite): read, "
+        "so a sentence of them is not held back as unread; unlike glue, never skipped inside "
+        "a phrase.",
+    )
     body_regions: list[Phrase] = Field(
         default_factory=list,
         description="Words for body parts, so a part the zones do not cover is named as such.",

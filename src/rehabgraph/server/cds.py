@@ -73,6 +73,14 @@ def add_cds_hooks(app: FastAPI, rec: Recommender) -> None:
         if plan.referral is not None:
             summary = f"See a clinician ({plan.referral.urgency}): {plan.referral.concern}"
             return {"cards": [_card(summary, "critical", detail, source)]}
+        if plan.status == "needs_screening":
+            held = len(plan.screening)
+            summary = (
+                f"Screen for red flags before an exercise plan ({held} questions)"
+                if held
+                else "Exercise plan held: part of the record could not be read"
+            )
+            return {"cards": [_card(summary, "warning", detail, source)]}
         if not plan.exercises:
             return {
                 "cards": [

@@ -6,7 +6,7 @@ It sits between the knowledge and the engine: it is compiled from the knowledge 
 Recommender is built, and the engine decides what the mentions mean.
 """
 
+from rehabgraph.suggest import close_matches
 from rehabgraph.text.reader import Correction, Mention, Reader, Reading
-from rehabgraph.text.suggest import close_matches
 
 __all__ = ["Correction", "Mention", "Reader", "Reading", "close_matches"]

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from rehabgraph.knowledge.models import ContextCategory, ContextLexicon
-from rehabgraph.text.match import Hit, PhraseTable, Token
+from rehabgraph.text.match import Hit, Token
 
 __all__ = ["ContextRules", "Modifier"]
 
@@ -32,46 +33,66 @@ class Modifier:
     last: int
 
 
+# what an exact-match label holds for ConText: a trigger, a pseudo-trigger or a terminator
+ContextLabel = (
+    tuple[Literal["trigger"], tuple[ContextCategory, str]]
+    | tuple[Literal["pseudo"], None]
+    | tuple[Literal["terminator"], tuple[ContextCategory, ...]]
+)
+Terminator = tuple[int, int, tuple[ContextCategory, ...]]  # first token, last token, categories
+
+
 @dataclass(frozen=True, slots=True)
 class ContextRules:
-    triggers: PhraseTable[tuple[ContextCategory, str]]
-    pseudo: PhraseTable[bool]
-    terminators: PhraseTable[tuple[ContextCategory, ...]]
+    """The lexicon, folded: phrases for the reader's exact-match table, and the reach."""
+
+    phrases: tuple[tuple[tuple[str, ...], ContextLabel], ...]
     max_scope: int
-    words: frozenset[str]  # every stem of every trigger and terminator
+    words: frozenset[str]  # words read on their own: one-word triggers and terminators
 
     @classmethod
     def build(cls, lexicon: ContextLexicon | None, fold: Fold) -> ContextRules:
         if lexicon is None:
-            return cls(
-                PhraseTable.build(()), PhraseTable.build(()), PhraseTable.build(()), 8, frozenset()
-            )
-        triggers = [(fold(t.phrase), (t.category, t.direction)) for t in lexicon.triggers]
-        terms = [(fold(t.phrase), tuple(t.categories) or _ALL) for t in lexicon.terminators]
+            return cls((), 8, frozenset())
+        phrases: list[tuple[tuple[str, ...], ContextLabel]] = []
+        phrases += [
+            (fold(t.phrase), ("trigger", (t.category, t.direction))) for t in lexicon.triggers
+        ]
+        phrases += [(fold(p), ("pseudo", None)) for p in lexicon.pseudo]
+        phrases += [
+            (fold(t.phrase), ("terminator", tuple(t.categories) or _ALL))
+            for t in lexicon.terminators
+        ]
         # words that are read on their own: one-word triggers and terminators ("no", "but");
         # the words of a longer one ("runs in the family") are read only where it is found
-        words = frozenset(stems[0] for stems, _ in [*triggers, *terms] if len(stems) == 1)
-        return cls(
-            PhraseTable.build(triggers),
-            PhraseTable.build((fold(p), True) for p in lexicon.pseudo),
-            PhraseTable.build(terms),
-            lexicon.max_scope,
-            words,
+        words = frozenset(
+            stems[0] for stems, label in phrases if len(stems) == 1 and label[0] != "pseudo"
         )
+        return cls(tuple(phrases), lexicon.max_scope, words)
 
+    @staticmethod
     def modifiers(
-        self, tokens: Sequence[Token]
-    ) -> tuple[list[Modifier], list[Hit[tuple[ContextCategory, ...]]]]:
-        """The triggers in the tokens (those inside a pseudo-trigger dropped), and the
-        terminators."""
-        pseudo = [(h.first, h.last) for h in self.pseudo.find(tokens)]
-        found: list[Modifier] = []
-        for hit in self.triggers.find(tokens):
-            if any(a <= hit.first and hit.last <= b for a, b in pseudo):
-                continue
-            for category, direction in hit.labels:
-                found.append(Modifier(category, direction, hit.first, hit.last))
-        return found, self.terminators.find(tokens)
+        hits: Sequence[Hit[Any]],
+    ) -> tuple[list[Modifier], list[Terminator]]:
+        """The triggers among the exact-match hits (those inside a pseudo-trigger dropped),
+        and the terminators."""
+        pseudo: list[tuple[int, int]] = []
+        triggers: list[tuple[int, int, tuple[ContextCategory, str]]] = []
+        terminators: list[Terminator] = []
+        for hit in hits:
+            for kind, value in hit.labels:
+                if kind == "pseudo":
+                    pseudo.append((hit.first, hit.last))
+                elif kind == "trigger":
+                    triggers.append((hit.first, hit.last, value))
+                elif kind == "terminator":
+                    terminators.append((hit.first, hit.last, value))
+        found = [
+            Modifier(category, direction, first, last)
+            for first, last, (category, direction) in triggers
+            if not any(a <= first and last <= b for a, b in pseudo)
+        ]
+        return found, terminators
 
     def apply(
         self,
@@ -79,12 +100,23 @@ class ContextRules:
         first: int,
         last: int,
         modifiers: Sequence[Modifier],
-        terminators: Sequence[Hit[tuple[ContextCategory, ...]]],
+        terminators: Sequence[Terminator],
+        used: frozenset[int] = frozenset(),
     ) -> frozenset[ContextCategory]:
-        """The categories whose triggers reach the mention covering tokens first..last."""
+        """The categories whose triggers reach the mention covering tokens first..last.
+
+        A trigger that is one of the mention's own words never modifies it ("history of cancer",
+        "can't pee"); one between its words does ("my calf isn't swollen", a pattern's words
+        standing apart).
+        """
         out: set[ContextCategory] = set()
         for m in modifiers:
-            if m.category in out or (m.first <= last and first <= m.last):
+            if m.category in out:
+                continue
+            if m.first <= last and first <= m.last:  # overlaps the mention's span
+                inside = first < m.first and m.last < last
+                if inside and not any(i in used for i in range(m.first, m.last + 1)):
+                    out.add(m.category)
                 continue
             if m.last < first and m.direction in ("forward", "both"):
                 if self._reaches(tokens, m.last + 1, first, m.category, terminators):
@@ -103,7 +135,7 @@ class ContextRules:
         a: int,
         b: int,
         category: ContextCategory,
-        terminators: Sequence[Hit[tuple[ContextCategory, ...]]],
+        terminators: Sequence[Terminator],
     ) -> bool:
         """Whether nothing between tokens a and b (exclusive) stops a trigger's reach."""
         words = 0
@@ -113,4 +145,6 @@ class ContextRules:
             words += 1
         if words > self.max_scope:
             return False
-        return not any(a <= h.first and h.last < b and category in h.labels[0] for h in terminators)
+        return not any(
+            a <= first and last < b and category in cats for first, last, cats in terminators
+        )

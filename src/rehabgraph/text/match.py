@@ -13,17 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 __all__ = ["Hit", "PhraseTable", "Token"]
 
 L = TypeVar("L")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A folded word: its stems (the word's own, then a typo correction's), its span in the
-    original text, and whether it is a sentence break."""
+    original text, and whether it is a sentence break. (A named tuple: a text makes many.)"""
 
     stems: tuple[str, ...]
     start: int
@@ -32,8 +31,7 @@ class Token:
     brk: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Hit(Generic[L]):
+class Hit(NamedTuple, Generic[L]):
     """A phrase found: the first and last token it covers, and what the phrase stands for."""
 
     first: int
@@ -44,7 +42,10 @@ class Hit(Generic[L]):
 
 @dataclass(frozen=True, slots=True)
 class PhraseTable(Generic[L]):
-    by_first: Mapping[str, tuple[tuple[tuple[str, ...], tuple[L, ...]], ...]]
+    # one-word phrases by their word; longer ones by their first two words
+    single: Mapping[str, tuple[L, ...]]
+    by_pair: Mapping[tuple[str, str], tuple[tuple[tuple[str, ...], tuple[L, ...]], ...]]
+    firsts: frozenset[str]
     skip: frozenset[str]
     max_gap: int
 
@@ -58,13 +59,19 @@ class PhraseTable(Generic[L]):
             key = tuple(s for s in stems if s not in skipped) or tuple(stems)
             if key and label not in table.setdefault(key, []):
                 table[key].append(label)
-        by_first: dict[str, list[tuple[tuple[str, ...], tuple[L, ...]]]] = {}
+        single: dict[str, tuple[L, ...]] = {}
+        by_pair: dict[tuple[str, str], list[tuple[tuple[str, ...], tuple[L, ...]]]] = {}
         for key, labels in table.items():
-            by_first.setdefault(key[0], []).append((key, tuple(labels)))
+            if len(key) == 1:
+                single[key[0]] = tuple(labels)
+            else:
+                by_pair.setdefault((key[0], key[1]), []).append((key, tuple(labels)))
         return cls(
+            MappingProxyType(single),
             MappingProxyType(
-                {f: tuple(sorted(v, key=lambda kv: -len(kv[0]))) for f, v in by_first.items()}
+                {f: tuple(sorted(v, key=lambda kv: -len(kv[0]))) for f, v in by_pair.items()}
             ),
+            frozenset(single) | frozenset(a for a, _ in by_pair),
             skipped,
             max_gap,
         )
@@ -72,23 +79,55 @@ class PhraseTable(Generic[L]):
     def find(self, tokens: Sequence[Token], stops: frozenset[str] = frozenset()) -> list[Hit[L]]:
         """Every match of every phrase, longest first at each starting token."""
         hits: list[Hit[L]] = []
+        n = len(tokens)
+        firsts = self.firsts
         for i, token in enumerate(tokens):
             if token.brk:
                 continue
             for stem in token.stems:
-                for key, labels in self.by_first.get(stem, ()):
-                    used = self._rest(tokens, i, key, stops)
-                    if used is not None:
-                        hits.append(Hit(i, used[-1], labels, used))
+                if stem not in firsts:
+                    continue
+                for j in self._next(tokens, i, n, stops):
+                    for second in tokens[j].stems:
+                        for key, labels in self.by_pair.get((stem, second), ()):
+                            used = self._rest(tokens, j, key, stops, (i, j))
+                            if used is not None:
+                                hits.append(Hit(i, used[-1], labels, used))
+                alone = self.single.get(stem)
+                if alone is not None:
+                    hits.append(Hit(i, i, alone, (i,)))
         return hits
 
+    def _next(self, tokens: Sequence[Token], i: int, n: int, stops: frozenset[str]) -> list[int]:
+        """The places the next word of a phrase may stand after token i."""
+        out: list[int] = []
+        gap = 0
+        j = i + 1
+        while j < n:
+            t = tokens[j]
+            if t.brk:
+                break
+            if t.stems[0] in self.skip:
+                j += 1
+                continue
+            out.append(j)
+            if gap >= self.max_gap or t.stems[0] in stops:
+                break
+            gap += 1
+            j += 1
+        return out
+
     def _rest(
-        self, tokens: Sequence[Token], i: int, key: tuple[str, ...], stops: frozenset[str]
+        self,
+        tokens: Sequence[Token],
+        j: int,
+        key: tuple[str, ...],
+        stops: frozenset[str],
+        used: tuple[int, ...],
     ) -> tuple[int, ...] | None:
-        used = [i]
-        j = i
         n = len(tokens)
-        for target in key[1:]:
+        found = list(used)
+        for target in key[2:]:
             gap = 0
             j += 1
             while j < n:
@@ -106,8 +145,8 @@ class PhraseTable(Generic[L]):
                 j += 1
             else:
                 return None
-            used.append(j)
-        return tuple(used)
+            found.append(j)
+        return tuple(found)
 
 
 def longest_first(hits: Iterable[Hit[L]]) -> list[Hit[L]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from anyascii import anyascii
 
@@ -17,8 +17,7 @@ _TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)*|[.;!?]")
 BREAKS = frozenset(".;!?")
 
 
-@dataclass(frozen=True, slots=True)
-class RawToken:
+class RawToken(NamedTuple):
     """One word, number or sentence break: as normalised, and its span in the original text."""
 
     text: str

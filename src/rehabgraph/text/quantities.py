@@ -86,7 +86,8 @@ class QuantityGrammar:
     """The patterns, compiled once per knowledge base (number words come from the lexicon)."""
 
     numbers: Mapping[str, int]
-    patterns: tuple[tuple[Kind, str, re.Pattern[str]], ...]
+    # (kind, name, pattern, words one of which must be in the text for the pattern to be tried)
+    patterns: tuple[tuple[Kind, str, re.Pattern[str], tuple[str, ...]], ...]
 
     @classmethod
     def build(cls, number_words: Mapping[str, int]) -> QuantityGrammar:
@@ -95,6 +96,8 @@ class QuantityGrammar:
         unit = r"(?P<u>day|week|wk|month|mo|year|yr)s?"
         months = "|".join(sorted(_MONTHS, key=len, reverse=True))
         relative = "|".join(re.escape(r) for r in sorted(_RELATIVE, key=len, reverse=True))
+        tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+        units = "one|two|three|four|five|six|seven|eight|nine"
         not_age = (
             r"(?!\s*(?:kg|kgs|kilos?|lbs?|pounds?|stone|st\b|weeks?|days?|months?|wks?|"
             r"years?\s+ago|%|c\b|f\b|degrees?|times?|cm|inch|mg|ml|hours?|minutes?|x\b))"
@@ -141,13 +144,37 @@ class QuantityGrammar:
                 rf"\b{num}\s*(?P<w>stone|st|pounds?|lbs?|kgs?|kilos?|kilograms?)\b",
             ),
             ("age", "am", rf"\b(?:i\s+am|i'm|im|aged?|age)\s+(?P<a>\d{{1,3}})\b{not_age}"),
+            (
+                "age",
+                "words",
+                rf"\b(?:(?:i\s+am|i'm|im|aged?)\s+(?:{tens})(?:[\s-]+(?:{units}))?\b{not_age}"
+                rf"|(?:{tens})(?:[\s-]+(?:{units}))?[\s-]+years?[\s-]+old\b)",
+            ),
             ("age", "over", r"\b(?:i\s+am|i'm|im|aged?)\s+(?:over|above)\s+(?P<o>\d{2,3})\b"),
             ("age", "old", r"\b(?P<a>\d{1,3})[\s-]*(?:years?|yrs?|y)[\s-]*old\b"),
             ("age", "yo", r"\b(?P<a>\d{1,3})\s*(?:yo|y/o|yr old)\b"),
         ]
+        unit_words = ("day", "week", "wk", "month", "mo", "year", "yr")
+        digits = tuple("0123456789")
+        needs: dict[str, tuple[str, ...]] = {
+            "ago": unit_words,
+            "month": tuple(_MONTHS),
+            "year": ("19", "20"),
+            "this": ("this",),
+            "relative": ("today", "this", "tonight", "yesterday", "last", "other day"),
+            "for": unit_words,
+            "unit": digits,
+            "bare": ("temp", "fever"),
+            "amount": ("st", "pound", "lb", "kg", "kilo"),
+            "am": digits,
+            "words": ("ty",),
+            "over": digits,
+            "old": digits,
+            "yo": digits,
+        }
         return cls(
             numbers=dict(number_words),
-            patterns=tuple((k, name, re.compile(p)) for k, name, p in raw),
+            patterns=tuple((k, name, re.compile(p), needs[name]) for k, name, p in raw),
         )
 
     def find(self, norm: str, today: date) -> tuple[Quantity, ...]:
@@ -155,7 +182,9 @@ class QuantityGrammar:
         first pattern's."""
         found: list[Quantity] = []
         taken: list[tuple[int, int]] = []
-        for kind, name, pattern in self.patterns:
+        for kind, name, pattern, needs in self.patterns:
+            if not any(word in norm for word in needs):
+                continue
             for m in pattern.finditer(norm):
                 a, b = m.span()
                 if any(a < y and x < b for x, y in taken):
@@ -207,6 +236,10 @@ class QuantityGrammar:
             unit = g["w"].rstrip("s") if g["w"] not in ("lbs",) else "lb"
             unit = {"kilogram": "kg", "kilo": "kg", "pounds": "pound"}.get(unit, unit)
             return None if n is None else out(round(n * _KG.get(unit, 1.0), 1))
+        if name == "words":
+            said = re.findall(r"[a-z]+", m.group())
+            value = sum(self.numbers.get(w, 0) for w in said if w not in ("i", "m", "im", "am"))
+            return out(float(value)) if 20 <= value <= 120 else None
         if name == "over":
             return out(float(int(g["o"]) + 1))
         age = int(g["a"])

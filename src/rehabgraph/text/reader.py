@@ -10,10 +10,11 @@ read, what was corrected and what could not be read.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import snowballstemmer
 from rapidfuzz.distance import OSA
@@ -21,9 +22,9 @@ from rapidfuzz.process import extractOne
 
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.models import ContextCategory
-from rehabgraph.text.context import ContextRules
+from rehabgraph.text.context import ContextRules, Terminator
 from rehabgraph.text.match import Hit, PhraseTable, Token, longest_first
-from rehabgraph.text.normalize import BREAKS, RawToken, raw_tokens
+from rehabgraph.text.normalize import BREAKS, raw_tokens
 from rehabgraph.text.quantities import Quantity, QuantityGrammar
 
 __all__ = ["Correction", "Mention", "Reader", "Reading"]
@@ -32,6 +33,7 @@ Kind = Literal["zone", "flag", "condition"]
 # (kind, id) for a phrase; (kind, id, pattern index, group index) for a pattern's group
 Label = tuple[Kind, str] | tuple[Kind, str, int, int]
 
+_ALL_CATEGORIES = ("negated", "historical", "family", "hypothetical", "uncertain")
 TYPO_MIN_LENGTH = 5  # shorter words are never corrected: "hip" is not a typo of "lip"
 
 
@@ -92,8 +94,8 @@ class Reader:
     word_forms: Mapping[str, tuple[str, ...]]
     zones: PhraseTable[Label]
     concepts: PhraseTable[Label]
-    sides: PhraseTable[str]
-    body: PhraseTable[str]
+    # exact phrases: ConText triggers, pseudo-triggers and terminators, side words, body parts
+    exact: PhraseTable[tuple[str, Any]]
     context: ContextRules
     grammar: QuantityGrammar
     patterns: Mapping[tuple[Kind, str, int], int]  # pattern -> how many groups it has
@@ -105,6 +107,9 @@ class Reader:
     vocabulary: Mapping[str, tuple[tuple[str, str], ...]]  # first letter -> (word, stem)
     _stem: snowballstemmer.stemmer = field(compare=False, repr=False)
     _folded: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _analysed: dict[str, tuple[tuple[tuple[tuple[str, ...], str | None], ...], bool]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     _fixed: dict[str, tuple[str, str] | None] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -125,7 +130,6 @@ class Reader:
             split,
             spellings,
             forms,
-            PhraseTable.build(()),
             PhraseTable.build(()),
             PhraseTable.build(()),
             PhraseTable.build(()),
@@ -176,7 +180,11 @@ class Reader:
                         concept_pairs.append((fold(text), (kind, cid, p, g)))
         numbers = {k.lower(): v for k, v in lex.number_words.items()}
         function_words = (
-            glue | filler | context.words | frozenset(s for w in numbers for s in fold(w))
+            glue
+            | filler
+            | context.words
+            | frozenset(s for w in numbers for s in fold(w))
+            | frozenset(s for w in lex.plain_words for s in fold(w))
         )
         stops = (context.words - glue) | frozenset({"not", "no", "never"})
         words: dict[str, str] = {}
@@ -186,6 +194,11 @@ class Reader:
             *(t for z in knowledge.zones.values() for t in (z.name, *z.aliases)),
         ]:
             for raw in raw_tokens(text)[1]:
+                # the word as written ("legs") and as folded ("leg"): a typo is nearer one
+                surface = raw.text.replace("'", "")
+                folded = bare.fold(raw.text)
+                if surface.isalpha() and len(surface) >= 4 and len(folded) == 1:
+                    words.setdefault(surface, folded[0])
                 for w in bare._words(raw.text):
                     if w.isalpha() and len(w) >= 4:
                         words.setdefault(w, bare._stem_word(w))
@@ -199,8 +212,13 @@ class Reader:
             word_forms=forms,
             zones=PhraseTable.build(zone_pairs, skip=filler | side_words),
             concepts=PhraseTable.build(concept_pairs, skip=glue, max_gap=1),
-            sides=PhraseTable.build(side_pairs),
-            body=PhraseTable.build((fold(p), p) for p in lex.body_regions),
+            exact=PhraseTable.build(
+                [
+                    *context.phrases,
+                    *((stems, ("side", side)) for stems, side in side_pairs),
+                    *((fold(p), ("body", p)) for p in lex.body_regions),
+                ]
+            ),
             context=context,
             grammar=QuantityGrammar.build(numbers),
             patterns=patterns,
@@ -250,6 +268,24 @@ class Reader:
             s for t in raw_tokens(text)[1] if t.text not in BREAKS for s in self.fold(t.text)
         )
 
+    def _analyse(self, surface: str) -> tuple[tuple[tuple[tuple[str, ...], str | None], ...], bool]:
+        """A token's words, each as its stems (its own, then a correction's) and the word it
+        was corrected to; and whether the token is read without naming anything. Remembered."""
+        done = self._analysed.get(surface)
+        if done is not None:
+            return done
+        words: list[tuple[tuple[str, ...], str | None]] = []
+        for stem in self.fold(surface):
+            fixed = self._typo(surface, stem)
+            if fixed is not None and fixed[1] != stem:
+                words.append(((stem, fixed[1]), fixed[0]))
+            else:
+                words.append(((stem,), None))
+        done = (tuple(words), all(s in self.function_words for s in self.fold(surface)))
+        if len(self._analysed) < self.WORD_MEMO_SIZE:
+            self._analysed[surface] = done
+        return done
+
     def _typo(self, surface: str, stem: str) -> tuple[str, str] | None:
         """The knowledge's word a misspelt word stands for, if one is close enough: words of 5
         or more letters, same first letter, one edit (two from 8 letters)."""
@@ -290,19 +326,30 @@ class Reader:
         norm, raws = raw_tokens(text)
         tokens: list[Token] = []
         fixes: dict[int, Correction] = {}
+        plain: set[int] = set()  # raw tokens that are read without naming anything
         for r, raw in enumerate(raws):
             if raw.text in BREAKS:
-                tokens.append(Token((raw.text,), raw.start, raw.end, r, brk=True))
+                tokens.append(Token((raw.text,), raw.start, raw.end, r, True))
                 continue
-            for stem in self.fold(raw.text):
-                fixed = self._typo(raw.text, stem)
-                if fixed is not None and fixed[1] != stem:
-                    fixes[len(tokens)] = Correction(text[raw.start : raw.end], fixed[0])
-                    tokens.append(Token((stem, fixed[1]), raw.start, raw.end, r))
-                else:
-                    tokens.append(Token((stem,), raw.start, raw.end, r))
+            words, is_plain = self._analyse(raw.text)
+            if is_plain:
+                plain.add(r)
+            for stems, read_as in words:
+                if read_as is not None:
+                    fixes[len(tokens)] = Correction(text[raw.start : raw.end], read_as)
+                tokens.append(Token(stems, raw.start, raw.end, r))
         quantities = self.grammar.find(norm, today)
-        modifiers, terminators = self.context.modifiers(tokens)
+        starts = [raws[t.raw].norm_start for t in tokens]
+        spans = [
+            [
+                i
+                for i in range(bisect_left(starts, q.start), bisect_right(starts, q.end - 1))
+                if raws[tokens[i].raw].norm_end <= q.end
+            ]
+            for q in quantities
+        ]
+        exact = self.exact.find(tokens)
+        modifiers, terminators = self.context.modifiers(exact)
         clause = _clauses(tokens, terminators)
         mentions: list[Mention] = []
         covered: set[int] = set()
@@ -318,8 +365,10 @@ class Reader:
                     said=text[tokens[first].start : tokens[last].end],
                     start=tokens[first].start,
                     end=tokens[last].end,
-                    modifiers=self.context.apply(tokens, first, last, modifiers, terminators),
-                    when=_when(quantities, raws, tokens, first, last, clause),
+                    modifiers=self.context.apply(
+                        tokens, first, last, modifiers, terminators, frozenset(idx)
+                    ),
+                    when=_when(quantities, spans, first, last, clause),
                     corrections=tuple(fixes[i] for i in idx if i in fixes),
                 )
             )
@@ -340,8 +389,7 @@ class Reader:
             for found in by_clause.values():
                 if len(found) == self.patterns[(kind, cid, p)]:
                     mention(kind, cid, [i for h in found.values() for i in h.tokens])
-        for q in quantities:
-            span = [i for i, t in enumerate(tokens) if _inside(raws[t.raw], q)]
+        for q, span in zip(quantities, spans, strict=True):
             if not span:
                 continue
             covered.update(tokens[i].raw for i in span)
@@ -349,34 +397,30 @@ class Reader:
                 for threshold, flag in self.temperature_flags:
                     if q.value >= threshold:
                         mention("flag", flag, span)
-        side_hits = self.sides.find(tokens)
-        sides = frozenset(label for h in side_hits for label in h.labels)
-        for side_hit in side_hits:
-            covered.update(tokens[i].raw for i in side_hit.tokens)
-        for term in terminators:
-            covered.update(tokens[i].raw for i in term.tokens)
-        for m in modifiers:
-            covered.update(tokens[i].raw for i in range(m.first, m.last + 1))
-        body_hits = self.body.find(tokens)
-        body = tuple(dict.fromkeys(label for h in body_hits for label in h.labels))
-        for h in body_hits:  # a body part is read, even where no zone covers it
-            covered.update(tokens[i].raw for i in h.tokens)
+        sides: set[str] = set()
+        body: dict[str, None] = {}
+        for h in exact:  # a body part is read, even where no zone covers it
+            for what, value in h.labels:
+                if what == "side":
+                    sides.add(value)
+                elif what == "body":
+                    body[value] = None
+            if any(what != "pseudo" for what, _ in h.labels):
+                covered.update(tokens[i].raw for i in h.tokens)
         unread = tuple(
             text[raw.start : raw.end]
             for r, raw in enumerate(raws)
-            if r not in covered
-            and raw.text not in BREAKS
-            and not all(s in self.function_words for s in self.fold(raw.text))
+            if r not in covered and r not in plain and raw.text not in BREAKS
         )
         content = tuple(t.stems[0] for t in tokens if not t.brk and t.stems[0] not in self.filler)
         return Reading(
             text=text,
             mentions=_dedupe(mentions),
-            sides=sides,
+            sides=frozenset(sides),
             quantities=quantities,
             unread=unread,
             content=content,
-            body_parts=body,
+            body_parts=tuple(body),
         )
 
 
@@ -384,9 +428,10 @@ def _flat(patterns: Iterable[Iterable[Iterable[str]]]) -> list[str]:
     return [text for pattern in patterns for group in pattern for text in group]
 
 
-def _clauses(tokens: list[Token], terminators: list[Hit[tuple[ContextCategory, ...]]]) -> list[int]:
-    """The clause each token is in: sentences, split again at every terminator ("but")."""
-    cuts = {h.first for h in terminators}
+def _clauses(tokens: list[Token], terminators: list[Terminator]) -> list[int]:
+    """The clause each token is in: sentences, split again at every terminator that ends all
+    reaches ("but"), not at one that ends only some ("ago" ends a hypothetical's)."""
+    cuts = {first for first, _, cats in terminators if len(cats) == len(_ALL_CATEGORIES)}
     out: list[int] = []
     n = 0
     for i, t in enumerate(tokens):
@@ -396,24 +441,18 @@ def _clauses(tokens: list[Token], terminators: list[Hit[tuple[ContextCategory, .
     return out
 
 
-def _inside(raw: RawToken, q: Quantity) -> bool:
-    return q.start <= raw.norm_start and raw.norm_end <= q.end
-
-
 def _when(
     quantities: tuple[Quantity, ...],
-    raws: tuple[RawToken, ...],
-    tokens: list[Token],
+    spans: list[list[int]],
     first: int,
     last: int,
     clause: list[int],
 ) -> tuple[float, float] | None:
     """The time given in the mention's clause, the nearest one when there are several."""
     best: tuple[int, Quantity] | None = None
-    for q in quantities:
+    for q, at in zip(quantities, spans, strict=True):
         if q.kind != "when":
             continue
-        at = [i for i, t in enumerate(tokens) if _inside(raws[t.raw], q)]
         if not at or clause[at[0]] != clause[first]:
             continue
         distance = min(abs(at[0] - last), abs(at[-1] - first))

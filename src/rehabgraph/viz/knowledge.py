@@ -24,9 +24,9 @@ def draw_knowledge(kb: KnowledgeBase, around: str | None = None) -> Any:
     graph = kb.graph
     if around is not None:
         if around not in graph:
-            import difflib
+            from rehabgraph.suggest import close_matches
 
-            close = difflib.get_close_matches(around, list(graph.nodes), n=3)
+            close = close_matches(around, graph.nodes)
             hint = f"; did you mean: {', '.join(close)}?" if close else ""
             raise RehabgraphError(f"no node {around!r} in the knowledge{hint}")
         keep = {around, *graph.successors(around), *graph.predecessors(around)}

@@ -1,4 +1,5 @@
-"""Close matches for a word or phrase that named nothing, with the same matcher everywhere."""
+"""Close matches for a word, id or phrase that named nothing: one matcher (rapidfuzz) for every
+layer, from a misspelt knowledge reference to an unknown location."""
 
 from __future__ import annotations
 

@@ -1,0 +1,138 @@
+"""Properties of reading free text, over the whole input space (hypothesis).
+
+- adding an affirmed red flag to any report refers it;
+- adding a denied red flag never raises a report to an emergency;
+- appending words nobody can read never yields a plan without explicit screening answers;
+- any text, in any field, gives a result or a RehabgraphError, and the same text the same result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import rehabgraph
+from rehabgraph import Recommender, RehabgraphError
+
+_R = Recommender(rehabgraph.load_knowledge())  # safe by default
+_OPEN = Recommender(rehabgraph.load_knowledge(), require_screening=False)
+_K = _R.knowledge_base.knowledge
+_NEGATING = ("not", "no ", "n't", "cant", "cannot", "unable", "without", "never", "lost", "loss")
+ZONES = sorted(_K.zones)
+# every phrasing of every red flag that does not itself hold a negation or a gate
+FLAG_PHRASES = sorted(
+    (p, q.id)
+    for q in _K.questions.values()
+    if q.urgency is not None and not q.only_if
+    for p in q.phrases
+)
+# "no feeling", "no control" are symptoms (pseudo-triggers), so "no feel a heartbeat" is not a
+# denial: phrases whose first word makes one after "no" are left out of the denial property
+_fold = _R.reader.fold
+_NOT_DENIED = {
+    _fold(w.split()[1])[0]
+    for w in (_K.context.pseudo if _K.context else [])
+    if len(w.split()) > 1 and w.split()[0] in ("no", "not")
+}
+PLAIN_FLAG_PHRASES = [
+    (p, q)
+    for p, q in FLAG_PHRASES
+    if not any(n in f" {p.lower()} " for n in _NEGATING)
+    and _fold(p.split()[0].lower())[0] not in _NOT_DENIED
+]
+DENIALS = ["I don't have {}", "I do not have any {}", "I have not had {}"]
+
+site = st.fixed_dictionaries(
+    {"location": st.sampled_from(ZONES)}, optional={"intensity": st.integers(0, 10)}
+)
+base = st.fixed_dictionaries(
+    {"sites": st.lists(site, min_size=1, max_size=3)},
+    optional={
+        "conditions": st.lists(st.sampled_from(sorted(_K.conditions)), max_size=2),
+        "age": st.integers(18, 100),
+    },
+)
+unreadable = st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=6, max_size=12).map(
+    lambda w: f"zq{w}"
+)
+
+
+def _answered_no(report: dict[str, Any]) -> dict[str, Any]:
+    report = {**report, "answers": {}}
+    while questions := _R.screening(report):
+        report["answers"].update({q.id: False for q in questions})
+    return report
+
+
+@given(base, st.sampled_from(FLAG_PHRASES), st.sampled_from(["symptoms", "conditions"]))
+@settings(max_examples=300, deadline=None)
+def test_adding_an_affirmed_flag_refers(
+    report: dict[str, Any], flag: tuple[str, str], field: str
+) -> None:
+    phrase, _ = flag
+    report = _answered_no(report)
+    report[field] = [*report.get(field, []), phrase]
+    rec = _R.recommend(report)
+    assert rec.status == "refer", (phrase, rec.readings)
+    assert rec.exercises == []
+
+
+@given(base, st.sampled_from(PLAIN_FLAG_PHRASES), st.sampled_from(DENIALS))
+@settings(max_examples=300, deadline=None)
+def test_adding_a_denied_flag_never_raises_a_report_to_an_emergency(
+    report: dict[str, Any], flag: tuple[str, str], denial: str
+) -> None:
+    phrase, qid = flag
+    report = _answered_no(report)
+    before = _R.recommend(report)
+    after = _R.recommend({**report, "symptoms": [denial.format(phrase)]})
+    was = before.referral.urgency if before.referral else None
+    now = after.referral.urgency if after.referral else None
+    assert now != "emergency" or was == "emergency", (denial.format(phrase), after.readings)
+    assert (
+        after.referral is None
+        or qid not in after.referral.flags
+        or qid in (before.referral.flags if before.referral else [])
+    )
+
+
+@given(base, st.lists(unreadable, min_size=1, max_size=3))
+@settings(max_examples=200, deadline=None)
+def test_unread_words_never_give_a_plan_without_explicit_answers(
+    report: dict[str, Any], words: list[str]
+) -> None:
+    said = {**report, "symptoms": [" ".join(words)]}
+    for recommender in (_R, _OPEN):
+        rec = recommender.recommend(said)
+        if rec.status == "exercise":  # only when nothing was left to ask
+            assert not recommender.screening(report)
+        assert any(w in r.unread for r in rec.readings for w in words)
+
+
+texts = st.text(max_size=80)
+
+
+@given(
+    st.fixed_dictionaries(
+        {"sites": st.lists(st.fixed_dictionaries({"location": texts}), min_size=1, max_size=2)},
+        optional={
+            "symptoms": st.lists(texts, max_size=2),
+            "conditions": st.lists(texts, max_size=2),
+        },
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_any_text_gives_a_result_or_a_rehabgraph_error(report: dict[str, Any]) -> None:
+    try:
+        first = _R.recommend(report)
+    except RehabgraphError as exc:
+        again: Any = None
+        try:
+            _R.recommend(report)
+        except RehabgraphError as second:
+            again = second
+        assert type(again) is type(exc) and str(again) == str(exc)
+    else:
+        assert _R.recommend(report).model_dump_json() == first.model_dump_json()
