@@ -53,7 +53,8 @@ RED_FLAG = {"sites": [{"location": "low back"}], "symptoms": ["numb between my l
 # a 200-character symptom sentence, as a person writes it: a denial, a time, a typo
 SENTENCE = (
     "I dont have any numbnes between my legs and no trouble peeing, but the ache has been there "
-    "since I lifted a heavy box about 3 weeks ago and it is worse when I sit for long at work"
+    "since I lifted a heavy box about 3 weeks ago and it is worse when I sit for a long time at "
+    "my desk at work, ok"
 )
 FULL_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 QUICK_SIZES = (1_000,)

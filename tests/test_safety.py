@@ -215,7 +215,7 @@ def test_unrecognised_symptom_is_not_dropped(
     assert held.status == "needs_screening"
     assert held.exercises == []
     assert any("purple toes" in w for w in held.warnings)
-    assert held.readings[-1].unread == ["purple", "toes"] or "purple" in held.readings[-1].unread
+    assert "purple" in held.readings[-1].unread
     answered = Recommender(kb).recommend(
         {"sites": [KNEE], "answers": NO_KNEE_FLAGS, "symptoms": ["purple toes"]}
     )

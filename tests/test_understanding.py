@@ -75,7 +75,7 @@ def test_a_denial_is_shown_and_never_refers(
     )
     assert rec.status == "exercise"
     read = [c for r in rec.readings for c in r.concepts if c.id == flag]
-    assert read and all(c.modifiers == ["negated"] and not c.counted for c in read)
+    assert read and all(c.modifiers == ("negated",) and not c.counted for c in read)
     assert "you said no" in rec.explain()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rehabgraph.api.pieces import AnswerPieces
 from rehabgraph.api.recommendation import (
@@ -33,6 +33,11 @@ class AnswerWriter:
     knowledge: Knowledge
     pieces: AnswerPieces
     safety: SafetyIndex
+    # (field, reading, zones used) -> (the reading, what was written for it); the reading is
+    # kept so its id cannot be reused while the entry lives
+    written: dict[tuple[str, int, frozenset[str]], tuple[Reading, TextRead]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def answer(
         self,
@@ -95,48 +100,56 @@ class AnswerWriter:
     def readings(
         self, texts: Iterable[tuple[str, Reading]], zones: Iterable[str] = ()
     ) -> list[TextRead]:
-        """What was read from each text, and whether each thing read counted."""
-        k = self.knowledge
-        used = set(zones)
+        """What was read from each text, and whether each thing read counted (remembered for
+        the texts people send again and again, like the reader's own readings)."""
+        used = frozenset(zones)
         out: list[TextRead] = []
         for where, reading in texts:
-            concepts: list[ConceptRead] = []
-            for m in reading.mentions:
-                if m.kind == "zone":
-                    name = k.zones[m.id].name
-                    counted = m.id in used and "negated" not in m.modifiers
-                elif m.kind == "flag":
-                    q = k.questions[m.id]
-                    name = q.concern or one_line(q.question)
-                    counted = affirmed(m, q.counts_when_historical)
-                else:
-                    name = k.conditions[m.id].name
-                    counted = condition_applies(k.conditions[m.id], m)
-                concepts.append(
-                    ConceptRead(
-                        kind=m.kind,
-                        id=m.id,
-                        name=name,
-                        said=m.said,
-                        start=m.start,
-                        end=m.end,
-                        modifiers=sorted(m.modifiers),
-                        counted=counted,
-                        when_days=m.when,
-                    )
-                )
-            out.append(
-                TextRead(
-                    field=where,
-                    text=reading.text,
-                    concepts=concepts,
-                    corrections=[
-                        CorrectionRead(said=c.said, read_as=c.read_as) for c in reading.corrections
-                    ],
-                    unread=list(reading.unread),
+            key = (where, id(reading), used)
+            known = self.written.get(key)
+            if known is None or known[0] is not reading:
+                known = (reading, self._text_read(where, reading, used))
+                if len(self.written) < 4096:
+                    self.written[key] = known
+            out.append(known[1])
+        return out
+
+    def _text_read(self, where: str, reading: Reading, used: frozenset[str]) -> TextRead:
+        k = self.knowledge
+        concepts: list[ConceptRead] = []
+        for m in reading.mentions:
+            if m.kind == "zone":
+                name = k.zones[m.id].name
+                counted = m.id in used and "negated" not in m.modifiers
+            elif m.kind == "flag":
+                q = k.questions[m.id]
+                name = q.concern or one_line(q.question)
+                counted = affirmed(m, q.counts_when_historical)
+            else:
+                name = k.conditions[m.id].name
+                counted = condition_applies(k.conditions[m.id], m)
+            concepts.append(
+                ConceptRead(
+                    kind=m.kind,
+                    id=m.id,
+                    name=name,
+                    said=m.said,
+                    start=m.start,
+                    end=m.end,
+                    modifiers=tuple(sorted(m.modifiers)),
+                    counted=counted,
+                    when_days=m.when,
                 )
             )
-        return out
+        return TextRead(
+            field=where,
+            text=reading.text,
+            concepts=tuple(concepts),
+            corrections=tuple(
+                CorrectionRead(said=c.said, read_as=c.read_as) for c in reading.corrections
+            ),
+            unread=reading.unread,
+        )
 
     def screening_items(self, ids: Iterable[str]) -> list[ScreeningItem]:
         return [self.pieces.questions[q] for q in ids]

@@ -142,8 +142,8 @@ class ConceptRead(_Out):
     said: str = Field(description="The words of the text that named it.")
     start: int = Field(description="Where those words start in the text (a character index).")
     end: int
-    modifiers: list[str] = Field(
-        default_factory=list,
+    modifiers: tuple[str, ...] = Field(
+        default=(),
         description="ConText modifiers: negated, historical, family, hypothetical, uncertain.",
     )
     counted: bool = Field(
@@ -161,14 +161,17 @@ class CorrectionRead(_Out):
 
 
 class TextRead(_Out):
-    """What rehabgraph read from one free-text field of the report."""
+    """What rehabgraph read from one free-text field of the report.
+
+    Immutable all the way down (tuples), like :class:`Explanation`: answers share it.
+    """
 
     field: str = Field(description="Where the text was: 'sites[0].location', 'symptoms[1]'...")
     text: str
-    concepts: list[ConceptRead] = Field(default_factory=list)
-    corrections: list[CorrectionRead] = Field(default_factory=list)
-    unread: list[str] = Field(
-        default_factory=list, description="Words rehabgraph could not read; never dropped."
+    concepts: tuple[ConceptRead, ...] = ()
+    corrections: tuple[CorrectionRead, ...] = ()
+    unread: tuple[str, ...] = Field(
+        default=(), description="Words rehabgraph could not read; never dropped."
     )
 
 

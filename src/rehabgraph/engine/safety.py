@@ -65,6 +65,8 @@ class SafetyIndex:
     by_zone: Mapping[str, tuple[str, ...]]
     by_code: Mapping[tuple[str, str], tuple[str, ...]]  # (system, code) -> flag ids
     aged: tuple[str, ...]  # questions with an age rule
+    gates: Mapping[str, tuple[tuple[str, bool], ...]]  # question -> its only_if, as pairs
+    flags: frozenset[str]  # the questions with an urgency (a gate has none)
 
     @classmethod
     def from_knowledge(cls, knowledge: Knowledge) -> SafetyIndex:
@@ -84,6 +86,8 @@ class SafetyIndex:
             by_zone=MappingProxyType({z: tuple(v) for z, v in by_zone.items()}),
             by_code=MappingProxyType({k: tuple(v) for k, v in by_code.items()}),
             aged=tuple(q.id for q in questions.values() if q.age is not None),
+            gates=MappingProxyType({q.id: tuple(q.only_if.items()) for q in questions.values()}),
+            flags=frozenset(q.id for q in questions.values() if q.urgency is not None),
         )
 
     def questions_for(self, zones: Iterable[str]) -> tuple[str, ...]:
@@ -112,11 +116,12 @@ class SafetyIndex:
         in text do not answer anything.
         """
         in_order = self.questions_for(zones)
-        unknown = tuple(sorted(a for a in answers if a not in self.questions))
-        said: dict[str, bool] = {q: v for q, v in answers.items() if q in self.questions}
+        questions = self.questions
+        gates = self.gates
+        unknown = tuple(sorted(a for a in answers if a not in questions))
+        said: dict[str, bool] = {q: v for q, v in answers.items() if q in questions}
         if not mentions and age is None and not said:  # nothing said: ungated questions open
-            open_now = tuple(q for q in in_order if not self.questions[q].only_if)
-            return Screening((), open_now, unknown)
+            return Screening((), tuple(q for q in in_order if not gates[q]), unknown)
         by_age: list[str] = []
         for q in self.aged:
             rule = self.questions[q].age
@@ -148,15 +153,19 @@ class SafetyIndex:
                 if q not in said:
                     said[q] = False
                     by_text.append(q)
+        flags = self.flags
         present = tuple(
-            q
-            for q in sorted(said, key=self.order.__getitem__)
-            if said[q] and self.questions[q].urgency is not None and self._gates_allow(q, said)
+            sorted(
+                (
+                    q
+                    for q, v in said.items()
+                    if v and q in flags and all(said.get(g, w) == w for g, w in gates[q])
+                ),
+                key=self.order.__getitem__,
+            )
         )
         open_questions = tuple(
-            q
-            for q in in_order
-            if q not in said and all(said.get(g) == v for g, v in self.questions[q].only_if.items())
+            q for q in in_order if q not in said and all(said.get(g) == v for g, v in gates[q])
         )
         return Screening(
             present,
@@ -167,9 +176,6 @@ class SafetyIndex:
             answered_by_age=tuple(by_age),
             not_affirmed=tuple(sorted(others, key=self.order.__getitem__)),
         )
-
-    def _gates_allow(self, question: str, said: Mapping[str, bool]) -> bool:
-        return all(said.get(g, v) == v for g, v in self.questions[question].only_if.items())
 
     def most_urgent(self, present: Iterable[str]) -> list[str]:
         """The flags, most urgent first (file order among equals)."""

@@ -488,7 +488,8 @@ class ScreeningQuestion(Cited):
     phrases: list[Phrase] = Field(
         default_factory=list,
         description="Lay and clinical phrasings that mean 'yes'. Case, spelling, word endings, "
-        "small typos and glue words are folded; one other word may stand inside a phrase.",
+        "small typos and glue words are folded; up to two other words may stand between two "
+        "words of a phrase.",
     )
     patterns: list[Pattern] = Field(
         default_factory=list,

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-import snowballstemmer
+import Stemmer  # PyStemmer: the Snowball stemmers in C
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
@@ -72,9 +72,19 @@ class Reading:
     unread: tuple[str, ...]
     content: tuple[str, ...]  # the words that are not filler, glue or side words
     body_parts: tuple[str, ...]  # body-part words named (covered by a zone or not)
+    by_kind: Mapping[str, tuple[Mention, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        kinds: dict[str, list[Mention]] = {"zone": [], "flag": [], "condition": []}
+        for m in self.mentions:
+            kinds[m.kind].append(m)
+        object.__setattr__(self, "by_kind", {k: tuple(v) for k, v in kinds.items()})
 
     def of(self, kind: Kind) -> tuple[Mention, ...]:
-        return tuple(m for m in self.mentions if m.kind == kind)
+        """The mentions of one kind: zones, flags or conditions."""
+        return self.by_kind[kind]
 
     @property
     def corrections(self) -> tuple[Correction, ...]:
@@ -105,7 +115,7 @@ class Reader:
     stops: frozenset[str]
     known: frozenset[str]
     vocabulary: Mapping[str, tuple[tuple[str, str], ...]]  # first letter -> (word, stem)
-    _stem: snowballstemmer.stemmer = field(compare=False, repr=False)
+    _stem: Stemmer.Stemmer = field(compare=False, repr=False)
     _folded: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
     _analysed: dict[str, tuple[tuple[tuple[tuple[str, ...], str | None], ...], bool]] = field(
         default_factory=dict, compare=False, repr=False
@@ -121,7 +131,7 @@ class Reader:
     @classmethod
     def from_knowledge(cls, knowledge: Knowledge) -> Reader:
         lex = knowledge.lexicon
-        stemmer = snowballstemmer.stemmer("english")
+        stemmer = Stemmer.Stemmer("english")
         split = {k.lower(): tuple(v.lower().split()) for k, v in lex.contractions.items()}
         forms = {k.lower(): tuple(v.lower().split()) for k, v in lex.word_forms.items()}
         spellings = {k.lower(): v.lower() for k, v in lex.spellings.items()}
@@ -211,7 +221,7 @@ class Reader:
             spellings=spellings,
             word_forms=forms,
             zones=PhraseTable.build(zone_pairs, skip=filler | side_words),
-            concepts=PhraseTable.build(concept_pairs, skip=glue, max_gap=1),
+            concepts=PhraseTable.build(concept_pairs, skip=glue, max_gap=2),
             exact=PhraseTable.build(
                 [
                     *context.phrases,
