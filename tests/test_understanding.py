@@ -315,6 +315,25 @@ def test_the_command_line_gives_the_plan_and_says_what_it_read(
     assert '"numbness between my legs"' in out and "you said no" in out
 
 
+@pytest.mark.parametrize(("symptom", "site", "flag"), FLAGS_IN_ORDINARY_WORDS)
+def test_the_command_line_refers_every_example(
+    capsys: pytest.CaptureFixture[str], symptom: str, site: dict[str, Any], flag: str
+) -> None:
+    side = ["--side", site["side"]] if "side" in site else []
+    code = main(["recommend", site["location"], *side, "--answers", "no", "--symptom", symptom])
+    assert code == 3, capsys.readouterr().out  # a referral
+    assert "SEE A CLINICIAN" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("denial", "flag"), DENIALS)
+def test_the_command_line_gives_a_plan_for_every_denial(
+    capsys: pytest.CaptureFixture[str], denial: str, flag: str
+) -> None:
+    code = main(["recommend", "low back pain", "--answers", "no", "--symptom", denial])
+    assert code == 0
+    assert "you said no" in capsys.readouterr().out
+
+
 def test_the_command_line_refers_beside_a_bad_field() -> None:
     done = subprocess.run(
         [
@@ -360,6 +379,15 @@ def test_http_refers_beside_a_bad_field_and_says_what_is_wrong(
         "/recommend", content=b'{"sites": [', headers={"content-type": "application/json"}
     )
     assert broken.status_code == 422
-    for symptom, site, flag in FLAGS_IN_ORDINARY_WORDS[:5]:
+    for symptom, site, flag in FLAGS_IN_ORDINARY_WORDS:
         answer = client.post("/recommend", json={"sites": [site], "symptoms": [symptom]})
-        assert answer.status_code == 200 and flag in answer.json()["referral"]["flags"]
+        assert answer.status_code == 200 and flag in answer.json()["referral"]["flags"], symptom
+    for denial, flag in DENIALS:
+        report = _no(safe_recommender, {"sites": [LOW_BACK], "symptoms": [denial]})
+        answer = client.post("/recommend", json=report).json()
+        assert answer["status"] == "exercise", denial
+        assert any(
+            c["id"] == flag and c["modifiers"] == ["negated"]
+            for r in answer["readings"]
+            for c in r["concepts"]
+        )
