@@ -15,22 +15,13 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from rehabgraph import PainReport, Recommender, RehabgraphError, load_knowledge
+from rehabgraph import Recommender, RehabgraphError, load_knowledge
+from tests.support import answered_no
 from tests.test_wording import check
 from tests.wording import load, report_for
-
-
-def _answered_no(recommender: Recommender, report: Any) -> Any:
-    """The report with every screening question for its places answered no."""
-    data = report.model_dump(mode="json") if isinstance(report, PainReport) else dict(report)
-    data["answers"] = dict(data.get("answers") or {})
-    while questions := recommender.screening(data):
-        data["answers"].update({q.id: False for q in questions})
-    return data
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             split = "development" if int(where.rsplit(":", 1)[1]) % 2 == 0 else "held-out"
             report = report_for(phrasing, kb)
             if answered:
-                report = _answered_no(safe, report)
+                report = answered_no(safe, report)
             try:
                 rec = safe.recommend(report)
             except RehabgraphError:

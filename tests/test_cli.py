@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from rehabgraph.cli import main
 from tests.conftest import Editor
+from tests.support import cli
 
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "rehabgraph", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+run = cli
 
 
 def test_recommend_prints_the_plan_and_why() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -17,6 +15,7 @@ from rehabgraph import (
     UnknownLocationError,
 )
 from rehabgraph.cli import main
+from tests.support import cli
 
 KNEE = {"location": "outer knee", "side": "right"}
 KNEE_QUESTIONS = [
@@ -56,22 +55,7 @@ def test_saddle_numbness_in_symptoms_is_an_emergency(recommender: Recommender) -
 
 
 def test_red_flag_from_the_command_line() -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rehabgraph",
-            "recommend",
-            "low back pain",
-            "--symptom",
-            "numbness between my legs",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    done = cli("recommend", "low back pain", "--symptom", "numbness between my legs")
     assert done.returncode == 3  # a referral: scripts can tell it from a plan
     assert "!! SEE A CLINICIAN (EMERGENCY) !!" in done.stdout
     assert "Glute squeeze" not in done.stdout

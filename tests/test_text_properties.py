@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import rehabgraph
 from rehabgraph import Recommender, RehabgraphError
+from tests.support import answered_no
 
 _R = Recommender(rehabgraph.load_knowledge())  # safe by default
 _OPEN = Recommender(rehabgraph.load_knowledge(), require_screening=False)
@@ -60,10 +61,7 @@ unreadable = st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=6, max_size=12).m
 
 
 def _answered_no(report: dict[str, Any]) -> dict[str, Any]:
-    report = {**report, "answers": {}}
-    while questions := _R.screening(report):
-        report["answers"].update({q.id: False for q in questions})
-    return report
+    return answered_no(_R, report)
 
 
 @given(base, st.sampled_from(FLAG_PHRASES), st.sampled_from(["symptoms", "conditions"]))

@@ -5,8 +5,6 @@ and never read as the flag; every channel is read; conditions come in ordinary w
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from datetime import date
 from typing import Any
 
@@ -15,6 +13,7 @@ import pytest
 import rehabgraph
 from rehabgraph import InvalidReportError, PainReport, Recommender
 from rehabgraph.cli import main
+from tests.support import answered_no, cli, fhir_condition
 
 TODAY = date(2026, 11, 29)
 LOW_BACK = {"location": "low back pain"}
@@ -48,11 +47,8 @@ DENIALS = [
 
 
 def _no(recommender: Recommender, report: dict[str, Any]) -> dict[str, Any]:
-    """The report with every open screening question answered no, as an app does after asking."""
-    report = {**report, "answers": dict(report.get("answers", {})), "reported_on": str(TODAY)}
-    while questions := recommender.screening(report):
-        report["answers"].update({q.id: False for q in questions})
-    return report
+    """The report, on TODAY, with every screening question answered no."""
+    return answered_no(recommender, {**report, "reported_on": str(TODAY)})
 
 
 @pytest.mark.parametrize(("symptom", "site", "flag"), FLAGS_IN_ORDINARY_WORDS)
@@ -149,24 +145,7 @@ def test_a_flag_refers_from_every_channel_and_beside_any_bad_field(
 def test_fhir_conditions_with_a_body_site_and_in_remission_are_read(kb: Any) -> None:
     from rehabgraph.fhir import report_from_conditions
 
-    def condition(text: str, site: str | None = None, status: str = "active") -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "resourceType": "Condition",
-            "subject": {"reference": "Patient/1"},
-            "clinicalStatus": {
-                "coding": [
-                    {
-                        "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-                        "code": status,
-                    }
-                ]
-            },
-            "code": {"text": text},
-        }
-        if site:
-            out["bodySite"] = [{"text": site}]
-        return out
-
+    condition = fhir_condition
     recommender = Recommender(kb)
     with_site = report_from_conditions([condition("numbness between my legs", "low back")], kb)
     assert recommender.recommend(with_site).status == "refer"
@@ -335,22 +314,13 @@ def test_the_command_line_gives_a_plan_for_every_denial(
 
 
 def test_the_command_line_refers_beside_a_bad_field() -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rehabgraph",
-            "recommend",
-            "low back pain",
-            "--intensity",
-            "11",
-            "--symptom",
-            "I can't feel the toilet paper when I wipe",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    done = cli(
+        "recommend",
+        "low back pain",
+        "--intensity",
+        "11",
+        "--symptom",
+        "I can't feel the toilet paper when I wipe",
     )
     assert done.returncode == 3, done.stderr
     assert "SEE A CLINICIAN (EMERGENCY)" in done.stdout

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 import rehabgraph
+from tests.support import fhir_condition
 
 VIGNETTES = Path(__file__).parent / "vignettes"
 TODAY = date(2026, 11, 29)
@@ -88,23 +89,7 @@ def report_for(p: Phrasing, kb: rehabgraph.KnowledgeBase) -> Any:
         return {**base, "sites": [{"location": p.zone}, {"location": p.text}]}
     from rehabgraph.fhir import report_from_conditions
 
-    def condition(text: str, site: str | None, status: str = "active") -> dict[str, Any]:
-        resource: dict[str, Any] = {
-            "resourceType": "Condition",
-            "subject": {"reference": "Patient/1"},
-            "clinicalStatus": {
-                "coding": [
-                    {
-                        "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-                        "code": status,
-                    }
-                ]
-            },
-            "code": {"text": text},
-        }
-        if site:
-            resource["bodySite"] = [{"text": site}]
-        return resource
+    condition = fhir_condition
 
     if p.channel == "fhir-condition":
         resources = [condition(f"{zone} pain", zone), condition(p.text, None)]
