@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-import Stemmer  # PyStemmer: the Snowball stemmers in C
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.models import ContextCategory
 from rehabgraph.text.context import ContextRules, Terminator
+from rehabgraph.text.fold import Folder
 from rehabgraph.text.match import Hit, PhraseTable, Token, longest_first
 from rehabgraph.text.normalize import BREAKS, raw_tokens
 from rehabgraph.text.quantities import Quantity, QuantityGrammar
@@ -99,9 +99,7 @@ class Reading:
 class Reader:
     """Reads texts into mentions of the knowledge's concepts. Build once; read-only after."""
 
-    contractions: Mapping[str, tuple[str, ...]]
-    spellings: Mapping[str, str]
-    word_forms: Mapping[str, tuple[str, ...]]
+    folder: Folder
     zones: PhraseTable[Label]
     concepts: PhraseTable[Label]
     # exact phrases: ConText triggers, pseudo-triggers and terminators, side words, body parts
@@ -115,8 +113,6 @@ class Reader:
     stops: frozenset[str]
     known: frozenset[str]
     vocabulary: Mapping[str, tuple[tuple[str, str], ...]]  # first letter -> (word, stem)
-    _stem: Stemmer.Stemmer = field(compare=False, repr=False)
-    _folded: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
     _analysed: dict[str, tuple[tuple[tuple[tuple[str, ...], str | None], ...], bool]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -131,30 +127,8 @@ class Reader:
     @classmethod
     def from_knowledge(cls, knowledge: Knowledge) -> Reader:
         lex = knowledge.lexicon
-        stemmer = Stemmer.Stemmer("english")
-        split = {k.lower(): tuple(v.lower().split()) for k, v in lex.contractions.items()}
-        forms = {k.lower(): tuple(v.lower().split()) for k, v in lex.word_forms.items()}
-        spellings = {k.lower(): v.lower() for k, v in lex.spellings.items()}
-        # the reader, half built, folds the knowledge's own phrases the way it folds texts
-        bare = cls(
-            split,
-            spellings,
-            forms,
-            PhraseTable.build(()),
-            PhraseTable.build(()),
-            PhraseTable.build(()),
-            ContextRules.build(None, lambda s: ()),
-            QuantityGrammar.build({}),
-            {},
-            (),
-            frozenset(),
-            frozenset(),
-            frozenset(),
-            frozenset(),
-            {},
-            stemmer,
-        )
-        fold = bare.fold_phrase
+        folder = Folder.from_lexicon(lex)  # the knowledge's phrases, folded as texts will be
+        fold = folder.phrase
         glue = frozenset(s for p in lex.glue for s in fold(p))
         filler = frozenset(s for p in lex.filler for s in fold(p))
         side_pairs = [(fold(p), side) for side, phrases in lex.sides.items() for p in phrases]
@@ -206,20 +180,18 @@ class Reader:
             for raw in raw_tokens(text)[1]:
                 # the word as written ("legs") and as folded ("leg"): a typo is nearer one
                 surface = raw.text.replace("'", "")
-                folded = bare.fold(raw.text)
+                folded = folder.fold(raw.text)
                 if surface.isalpha() and len(surface) >= 4 and len(folded) == 1:
                     words.setdefault(surface, folded[0])
-                for w in bare._words(raw.text):
+                for w in folder.words(raw.text):
                     if w.isalpha() and len(w) >= 4:
-                        words.setdefault(w, bare._stem_word(w))
+                        words.setdefault(w, folder.stem(w))
         known = frozenset(words.values()) | function_words | side_words
         by_letter: dict[str, list[tuple[str, str]]] = {}
         for w, s in sorted(words.items()):
             by_letter.setdefault(w[0], []).append((w, s))
         return cls(
-            contractions=split,
-            spellings=spellings,
-            word_forms=forms,
+            folder=folder,
             zones=PhraseTable.build(zone_pairs, skip=filler | side_words),
             concepts=PhraseTable.build(concept_pairs, skip=glue, max_gap=2),
             exact=PhraseTable.build(
@@ -244,39 +216,16 @@ class Reader:
             stops=stops,
             known=known,
             vocabulary={k: tuple(v) for k, v in by_letter.items()},
-            _stem=stemmer,
         )
 
     # --- folding words ------------------------------------------------------------------
 
-    def _words(self, surface: str) -> tuple[str, ...]:
-        """A token's words after contractions, possessives, word forms and spellings."""
-        parts = self.contractions.get(surface)
-        if parts is None:
-            word = surface[:-2] if surface.endswith("'s") else surface.replace("'", "")
-            parts = (word,)
-        out: list[str] = []
-        for part in parts:
-            for w in self.word_forms.get(part, (part,)):
-                out.append(self.spellings.get(w, w))
-        return tuple(out)
-
-    def _stem_word(self, word: str) -> str:
-        return str(self._stem.stemWord(word)) if word.isalpha() else word
-
-    def fold(self, surface: str) -> tuple[str, ...]:
-        """A token's stems: "buckling" -> ("buckl",), "can't" -> ("can", "not")."""
-        done = self._folded.get(surface)
-        if done is None:
-            done = tuple(self._stem_word(w) for w in self._words(surface))
-            if len(self._folded) < self.WORD_MEMO_SIZE:
-                self._folded[surface] = done
-        return done
+    def fold(self, token: str) -> tuple[str, ...]:
+        """A token's stems, folded as the knowledge's phrases were."""
+        return self.folder.fold(token)
 
     def fold_phrase(self, text: str) -> tuple[str, ...]:
-        return tuple(
-            s for t in raw_tokens(text)[1] if t.text not in BREAKS for s in self.fold(t.text)
-        )
+        return self.folder.phrase(text)
 
     def _analyse(self, surface: str) -> tuple[tuple[tuple[tuple[str, ...], str | None], ...], bool]:
         """A token's words, each as its stems (its own, then a correction's) and the word it
