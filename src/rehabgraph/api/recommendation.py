@@ -354,16 +354,7 @@ class Recommendation(_Out):
         return "\n".join(out).rstrip() + "\n"
 
 
-_MODIFIER_WORDS = {
-    "negated": "you said no",
-    "historical": "in the past",
-    "family": "about someone else",
-    "hypothetical": "a worry or a question, not something you have",
-    "uncertain": "you are not sure (counted, to be safe)",
-}
-
-
-def _understood(readings: list[TextRead]) -> list[str]:
+def _understood(readings: list[TextRead] | tuple[TextRead, ...]) -> list[str]:
     """One line per thing read that a person may want to check: flags, conditions, what was
     corrected, what could not be read."""
     lines: list[str] = []
@@ -371,9 +362,23 @@ def _understood(readings: list[TextRead]) -> list[str]:
         for c in r.concepts:
             if c.kind == "zone" and not c.modifiers:
                 continue
-            how = "; ".join(_MODIFIER_WORDS[m] for m in c.modifiers)
-            counted = "counted" if c.counted else "not counted"
-            lines.append(f'"{c.said}": {c.name} ({how + ", " if how else ""}{counted})')
+            quoted = f'"{c.said}" ({c.name})'
+            asked = ", but asked" if c.kind == "flag" else ""
+            if c.counted:
+                unsure = "uncertain" in c.modifiers
+                lines.append(
+                    f"{quoted}: {'not sure, so counted to be safe' if unsure else 'counted'}"
+                )
+            elif "negated" in c.modifiers:
+                lines.append(f"you said no to {quoted}: not counted")
+            elif "family" in c.modifiers:
+                lines.append(f"{quoted} is about someone else: not counted{asked}")
+            elif "hypothetical" in c.modifiers:
+                lines.append(f"{quoted} is a worry or a question: not counted{asked}")
+            elif c.kind == "condition" and c.when_days is not None:
+                lines.append(f"{quoted} was longer ago than matters here: not counted")
+            else:
+                lines.append(f"{quoted} was in the past: not counted{asked}")
         for fix in r.corrections:
             lines.append(f'read "{fix.said}" as "{fix.read_as}"')
         if r.unread:
