@@ -220,7 +220,7 @@ def scale_worker(
 ) -> dict[str, Any]:
     """Load one synthetic knowledge folder and measure it (run in a fresh process, with the load
     cache off, so every load parses and checks the YAML)."""
-    import rehabgraph.knowledge.layers as layers
+    from rehabgraph.knowledge import layers
 
     parse_s = 0.0
     read_yaml = layers.read_yaml

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
 
 # the load cache of this test session, never the developer's own
 os.environ["REHABGRAPH_CACHE_DIR"] = tempfile.mkdtemp(prefix="rehabgraph-test-cache-")
@@ -16,6 +17,13 @@ os.environ.pop("REHABGRAPH_CACHE", None)
 
 import rehabgraph
 from rehabgraph import KnowledgeBase, Recommender
+
+# Hypothesis profiles: "ci" by default; HYPOTHESIS_PROFILE=thorough for ten times the examples.
+# A test that needs its own count says why, and scales it with tests.strategies.scaled.
+CI_EXAMPLES = 300
+settings.register_profile("ci", max_examples=CI_EXAMPLES, deadline=None)
+settings.register_profile("thorough", max_examples=10 * CI_EXAMPLES, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

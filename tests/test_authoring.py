@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,19 @@ from rehabgraph.engine.compile import compile_rules
 from rehabgraph.engine.lint import lint
 from rehabgraph.graph.stats import knowledge_stats
 from rehabgraph.knowledge.schema import knowledge_schemas, schema_file_name
+from tests import factories as make
 from tests.conftest import Editor
 
 BUNDLED = rehabgraph.bundled_knowledge_path()
+
+
+@cache
+def _validator(file: str) -> Any:
+    """The file's JSON Schema validator, its schema checked and the validator built once."""
+    schema = knowledge_schemas()[file]
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
 
 
 def test_shipped_schemas_are_up_to_date() -> None:
@@ -31,30 +42,16 @@ def test_shipped_schemas_are_up_to_date() -> None:
 
 @pytest.mark.parametrize("file", sorted(p.name for p in BUNDLED.glob("*.yaml")))
 def test_every_bundled_file_validates_against_its_schema(file: str) -> None:
-    schema = knowledge_schemas()[file]
     data = yaml.safe_load((BUNDLED / file).read_text())
-    jsonschema.validate(data, schema)
+    _validator(file).validate(data)
     first = (BUNDLED / file).read_text().splitlines()[0]
     assert first == f"# yaml-language-server: $schema=schema/{schema_file_name(file)}"
 
 
 def test_schema_catches_what_an_editor_should_flag() -> None:
-    schema = knowledge_schemas()["zones.yaml"]
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(
-            {
-                "zones": [
-                    {
-                        "id": "x",
-                        "name": "x",
-                        "region": "x",
-                        "aliases": ["x"],
-                        "sources": ["s"],
-                        "evidence": "rumour",
-                    }
-                ]
-            },
-            schema,
+        _validator("zones.yaml").validate(
+            {"zones": [make.zone("x", sources=["s"], evidence="rumour")]}
         )
 
 
@@ -84,16 +81,7 @@ def test_cli_stats(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_lint_finds_a_zone_that_reaches_nothing(edit: Editor, knowledge_copy: Path) -> None:
     def add(d: Any) -> None:
-        d["zones"].append(
-            {
-                "id": "wrist",
-                "name": "wrist",
-                "region": "arm",
-                "aliases": ["wrist"],
-                "sources": ["vmo-article"],
-                "evidence": "article",
-            }
-        )
+        d["zones"].append(make.zone("wrist", region="arm"))
 
     edit("zones.yaml", add)
     kb = rehabgraph.load_knowledge(knowledge_copy)
@@ -110,7 +98,7 @@ def test_check_strict_fails_on_warnings(
     edit(
         "sources.yaml",
         lambda d: d["sources"].append(
-            {"id": "unused", "title": "Never cited", "kind": "article", "locator": "nowhere"}
+            make.source("unused", title="Never cited", locator="nowhere")
         ),
     )
     assert main(["knowledge", "check", str(knowledge_copy)]) == 0

@@ -16,36 +16,15 @@ from hypothesis import strategies as st
 
 from rehabgraph import PainReport, Recommendation, Recommender, UnknownLocationError
 from rehabgraph.cli import main
+from tests.strategies import CONDITIONS, QUESTIONS, scaled, valid_report
 from tests.support import unscreened
 
 _R = unscreened()
 _K = _R.knowledge_base.knowledge
-PHRASES = sorted({a for z in _K.zones.values() for a in (z.id, z.name, *z.aliases)})
-QUESTIONS = sorted(_K.questions)
-CONDITIONS = sorted(_K.conditions)
-
-reports = st.fixed_dictionaries(
-    {
-        "sites": st.lists(
-            st.fixed_dictionaries(
-                {"location": st.sampled_from(PHRASES)},
-                optional={
-                    "side": st.sampled_from(["left", "right", "both"]),
-                    "intensity": st.integers(0, 10),
-                },
-            ),
-            min_size=1,
-            max_size=3,
-        )
-    },
-    optional={
-        "answers": st.dictionaries(st.sampled_from(QUESTIONS), st.booleans(), max_size=4),
-        "conditions": st.lists(st.sampled_from(CONDITIONS), max_size=2, unique=True),
-        "symptoms": st.lists(
-            st.sampled_from(["numb between my legs", "fever", "shin"]), max_size=2
-        ),
-    },
-)
+# built once: jsonschema.validate checks the schema and builds a validator at every call
+_RECOMMENDATION_SCHEMA = Recommendation.model_json_schema()
+jsonschema.Draft202012Validator.check_schema(_RECOMMENDATION_SCHEMA)
+_RECOMMENDATION_VALIDATOR = jsonschema.Draft202012Validator(_RECOMMENDATION_SCHEMA)
 
 
 def _schema(model: str) -> dict[str, Any]:
@@ -65,8 +44,7 @@ def test_schema_command_prints_the_models_json_schema(model: str, cls: Any) -> N
     jsonschema.Draft202012Validator.check_schema(schema)
 
 
-@given(reports)
-@settings(max_examples=150, deadline=None)
+@given(valid_report)
 def test_report_and_recommendation_round_trip_through_json(rep: dict[str, Any]) -> None:
     report = PainReport.model_validate(rep)
     assert PainReport.model_validate_json(report.model_dump_json()) == report
@@ -78,10 +56,7 @@ def test_report_and_recommendation_round_trip_through_json(rep: dict[str, Any]) 
     assert again.explain() == rec.explain()
     data = json.loads(text)
     assert data["schema_version"] == "1"
-    jsonschema.validate(data, _RECOMMENDATION_SCHEMA)
-
-
-_RECOMMENDATION_SCHEMA = Recommendation.model_json_schema()
+    _RECOMMENDATION_VALIDATOR.validate(data)
 
 
 def test_a_newer_schema_version_is_refused_clearly() -> None:
@@ -206,8 +181,10 @@ def test_recommend_many_keeps_order_and_reports_bad_items_in_place() -> None:
     assert out[0] == out[4] == _R.recommend(good)
 
 
-@given(st.lists(reports, max_size=6))
-@settings(max_examples=40, deadline=None)
+# each example is a batch of up to six reports, each answered twice: a fraction of the profile's
+# count covers as many reports as the one-report tests do
+@given(st.lists(valid_report, max_size=6))
+@settings(max_examples=scaled(40))
 def test_recommend_many_equals_recommend_one_by_one(batch: list[dict[str, Any]]) -> None:
     def one(report: dict[str, Any]) -> str:
         try:

@@ -9,6 +9,7 @@ import pytest
 
 import rehabgraph
 from rehabgraph import KnowledgeError, Recommender
+from tests import factories as make
 from tests.conftest import Editor
 
 
@@ -180,14 +181,7 @@ def test_wrong_type_is_named(edit: Editor, knowledge_copy: Path) -> None:
 
 def test_cycle_in_comes_before(edit: Editor, knowledge_copy: Path) -> None:
     def loop(d: Any) -> None:
-        d["exercises"][1]["before"] = [
-            {
-                "exercise": "glute-squeeze",
-                "reason": "x",
-                "sources": ["vmo-article"],
-                "evidence": "article",
-            }
-        ]
+        d["exercises"][1]["before"] = [make.before("glute-squeeze", reason="x")]
 
     edit("exercises.yaml", loop)
     err = load_error(knowledge_copy)
@@ -288,22 +282,8 @@ def test_plan_order_cycle_through_a_rule_is_caught(edit: Editor, knowledge_copy:
     # the step-down loosens the VMO and the glute squeeze strengthens it: the loosen-then-
     # strengthen rule would put the squeeze after the step-down, against `before`.
     def targets(d: Any) -> None:
-        d["exercises"][1]["targets"].append(
-            {
-                "muscle": "vastus-medialis",
-                "action": "loosen",
-                "sources": ["vmo-article"],
-                "evidence": "article",
-            }
-        )
-        d["exercises"][0]["targets"].append(
-            {
-                "muscle": "vastus-medialis",
-                "action": "strengthen",
-                "sources": ["vmo-article"],
-                "evidence": "article",
-            }
-        )
+        d["exercises"][1]["targets"].append(make.target("vastus-medialis", "loosen"))
+        d["exercises"][0]["targets"].append(make.target("vastus-medialis", "strengthen"))
 
     edit("exercises.yaml", targets)
     err = load_error(knowledge_copy)
@@ -394,16 +374,8 @@ def test_broken_safety_knowledge_is_named(
 
 def test_regressions_that_loop_are_refused(edit: Editor, knowledge_copy: Path) -> None:
     def loop(d: Any) -> None:
-        _exercise(d, "quad-set")["regression"] = {
-            "exercise": "vmo-step-down-high",
-            "sources": ["vmo-article"],
-            "evidence": "article",
-        }
-        _exercise(d, "vmo-step-down-high")["progression"] = {
-            "exercise": "quad-set",
-            "sources": ["vmo-article"],
-            "evidence": "article",
-        }
+        _exercise(d, "quad-set")["regression"] = make.variant("vmo-step-down-high")
+        _exercise(d, "vmo-step-down-high")["progression"] = make.variant("quad-set")
 
     edit("exercises.yaml", loop)
     err = load_error(knowledge_copy)

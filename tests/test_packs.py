@@ -12,6 +12,7 @@ import yaml
 import rehabgraph
 from rehabgraph import KnowledgeError, Recommender
 from rehabgraph.cli import main
+from tests import factories as make
 
 PACK = Path(__file__).parent / "packs" / "knee-extra"
 
@@ -21,6 +22,20 @@ def pack(tmp_path: Path) -> Path:
     target = tmp_path / "knee-extra"
     shutil.copytree(PACK, target)
     return target
+
+
+# the facts a pack adds cite the pack's own source
+PACK_CITE = make.cited(sources=["pack-source"], evidence="textbook")
+
+
+def _muscles(vmo_name: str) -> dict[str, Any]:
+    """A pack's muscles.yaml: the bundled VMO again under a new name, and the popliteus."""
+    return {
+        "muscles": [
+            make.muscle("vastus-medialis", name=vmo_name, **PACK_CITE),
+            make.muscle("popliteus", name="rectus femoris", **PACK_CITE),
+        ]
+    }
 
 
 def write(path: Path, data: Any) -> None:
@@ -50,25 +65,7 @@ def test_the_bundled_knowledge_is_untouched(pack: Path) -> None:
 
 
 def test_an_id_clash_is_reported_with_the_pack_file(pack: Path) -> None:
-    write(
-        pack / "muscles.yaml",
-        {
-            "muscles": [
-                {
-                    "id": "vastus-medialis",
-                    "name": "VMO again",
-                    "sources": ["pack-source"],
-                    "evidence": "textbook",
-                },
-                {
-                    "id": "popliteus",
-                    "name": "rectus femoris",
-                    "sources": ["pack-source"],
-                    "evidence": "textbook",
-                },
-            ]
-        },
-    )
+    write(pack / "muscles.yaml", _muscles("VMO again"))
     with pytest.raises(KnowledgeError) as info:
         rehabgraph.load_knowledge(extra=[pack])
     problem = info.value.problems[0]
@@ -81,25 +78,7 @@ def test_an_override_replaces_the_base_entry(pack: Path) -> None:
     manifest = yaml.safe_load((pack / "pack.yaml").read_text())
     manifest["overrides"] = ["vastus-medialis"]
     write(pack / "pack.yaml", manifest)
-    write(
-        pack / "muscles.yaml",
-        {
-            "muscles": [
-                {
-                    "id": "vastus-medialis",
-                    "name": "inner quad (VMO)",
-                    "sources": ["pack-source"],
-                    "evidence": "textbook",
-                },
-                {
-                    "id": "popliteus",
-                    "name": "rectus femoris",
-                    "sources": ["pack-source"],
-                    "evidence": "textbook",
-                },
-            ]
-        },
-    )
+    write(pack / "muscles.yaml", _muscles("inner quad (VMO)"))
     kb = rehabgraph.load_knowledge(extra=[pack])
     assert kb.knowledge.muscles["vastus-medialis"].name == "inner quad (VMO)"
 
@@ -107,16 +86,7 @@ def test_an_override_replaces_the_base_entry(pack: Path) -> None:
 def test_a_broken_reference_in_a_pack_names_the_pack_file(pack: Path) -> None:
     write(
         pack / "referrals.yaml",
-        {
-            "referrals": [
-                {
-                    "muscle": "popliteus",
-                    "zone": "knee-tendn",
-                    "sources": ["pack-source"],
-                    "evidence": "textbook",
-                }
-            ]
-        },
+        {"referrals": [make.referral("popliteus", "knee-tendn", **PACK_CITE)]},
     )
     with pytest.raises(KnowledgeError) as info:
         rehabgraph.load_knowledge(extra=[pack])
@@ -143,17 +113,16 @@ def test_a_pack_can_add_a_red_flag_for_its_zone(pack: Path) -> None:
         pack / "safety.yaml",
         {
             "questions": [
-                {
-                    "id": "kneecap-dislocated",
-                    "question": "Did your kneecap pop out of place?",
-                    "phrases": ["kneecap popped out"],
-                    "zones": ["knee-tendon"],
-                    "urgency": "urgent",
-                    "concern": "possible kneecap dislocation",
-                    "tell": "See a clinician today.",
-                    "sources": ["pack-source"],
-                    "evidence": "textbook",
-                }
+                make.question(
+                    "kneecap-dislocated",
+                    question="Did your kneecap pop out of place?",
+                    phrases=["kneecap popped out"],
+                    zones=["knee-tendon"],
+                    urgency="urgent",
+                    concern="possible kneecap dislocation",
+                    tell="See a clinician today.",
+                    **PACK_CITE,
+                )
             ]
         },
     )

@@ -18,6 +18,7 @@ from rehabgraph import (
     Recommender,
     UnknownLocationError,
 )
+from tests import factories as make
 
 TODAY = date(2026, 11, 29)
 
@@ -193,16 +194,7 @@ def test_zone_without_exercises_is_no_match(edit: object, knowledge_copy: object
     assert isinstance(knowledge_copy, Path)
     edit(
         "zones.yaml",
-        lambda d: d["zones"].append(
-            {  # type: ignore[operator]
-                "id": "wrist",
-                "name": "wrist",
-                "region": "arm",
-                "aliases": ["wrist"],
-                "sources": ["vmo-article"],
-                "evidence": "article",
-            }
-        ),
+        lambda d: d["zones"].append(make.zone("wrist", region="arm")),  # type: ignore[operator]
     )
     rec = Recommender(rehabgraph.load_knowledge(knowledge_copy), require_screening=False).recommend(
         {"sites": [{"location": "wrist"}]}
@@ -222,31 +214,14 @@ def test_loosening_is_followed_by_strengthening(edit: object, knowledge_copy: ob
 
     def add_release(d: dict[str, list[dict[str, object]]]) -> None:
         d["exercises"].append(
-            {
-                "id": "quad-release",
-                "name": "inner quad release",
-                "summary": "Loosen the VMO.",
-                "steps": ["Roll the inner thigh."],
-                "dosage": {"note": "A minute."},
-                "stop_if": "It hurts.",
-                "sources": ["vmo-article"],
-                "evidence": "article",
-                "targets": [
-                    {
-                        "muscle": "vastus-medialis",
-                        "action": "loosen",
-                        "sources": ["vmo-article"],
-                        "evidence": "article",
-                    }
-                ],
-                "corrects": [
-                    {
-                        "imbalance": "tight-lateral-quad",
-                        "sources": ["vmo-article"],
-                        "evidence": "article",
-                    }
-                ],
-            }
+            make.exercise(
+                "quad-release",
+                name="inner quad release",
+                summary="Loosen the VMO.",
+                steps=["Roll the inner thigh."],
+                targets=[make.target("vastus-medialis", "loosen")],
+                corrects=[make.corrects("tight-lateral-quad")],
+            )
         )
 
     edit("exercises.yaml", add_release)  # type: ignore[operator]

@@ -4,51 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from rehabgraph import (
     InvalidReportError,
     Recommendation,
     RehabgraphError,
 )
+from tests.strategies import flagged_report, noisy_report
 from tests.support import unscreened
 
 R = unscreened()
 K = R.knowledge_base.knowledge
-LOCATIONS = sorted({a for z in K.zones.values() for a in (z.id, z.name, *z.aliases)})
-QUESTIONS = sorted(K.questions)
-FLAGS = sorted(q for q, v in K.questions.items() if v.urgency is not None)
-FLAG_PHRASES = sorted({(p, q.id) for q in K.questions.values() if q.urgency for p in q.phrases})
-CONDITION_WORDS = sorted({t for c in K.conditions.values() for t in (c.id, c.name, *c.phrases)})
-EXERCISES = sorted(K.exercises)
-
-noise = st.text(
-    alphabet=st.characters(codec="ascii", categories=["L", "N", "Zs", "P"]), max_size=15
-)
-site = st.fixed_dictionaries(
-    {"location": st.one_of(st.sampled_from(LOCATIONS), noise)},
-    optional={"side": st.sampled_from(["left", "right", "both"]), "intensity": st.integers(0, 10)},
-)
-feedback = st.builds(
-    lambda e, p, r: {"exercise_id": e, "pain_during": p, "reps_with_good_form": r},
-    st.sampled_from(EXERCISES),
-    st.integers(0, 10),
-    st.integers(0, 20),
-)
-base_report = st.fixed_dictionaries(
-    {"sites": st.lists(site, min_size=1, max_size=3)},
-    optional={
-        "answers": st.dictionaries(
-            st.one_of(st.sampled_from(QUESTIONS), noise), st.booleans(), max_size=6
-        ),
-        "symptoms": st.lists(
-            st.one_of(st.sampled_from([p for p, _ in FLAG_PHRASES]), noise), max_size=3
-        ),
-        "conditions": st.lists(st.one_of(st.sampled_from(CONDITION_WORDS), noise), max_size=3),
-        "feedback": st.lists(feedback, max_size=2, unique_by=lambda f: f["exercise_id"]),
-    },
-)
 
 
 def attempt(report: dict[str, Any]) -> Recommendation | None:
@@ -58,32 +25,7 @@ def attempt(report: dict[str, Any]) -> Recommendation | None:
         return None
 
 
-@st.composite
-def report_with_flag(draw: st.DrawFn) -> dict[str, Any]:
-    report = draw(base_report)
-    if draw(st.booleans()):
-        answers = dict(report.get("answers", {}))
-        flag = draw(st.sampled_from(FLAGS))
-        answers[flag] = True
-        for gate, value in K.questions[flag].only_if.items():  # a gate said the other way
-            answers.pop(gate, None)  # would rule the flag out: leave it unsaid
-            if draw(st.booleans()):
-                answers[gate] = value
-        report["answers"] = answers
-    else:
-        phrase, flag = draw(st.sampled_from(FLAG_PHRASES))
-        pad = draw(st.sampled_from(["", "I have ", "also ", "and some "]))
-        report["symptoms"] = [*report.get("symptoms", []), pad + phrase]
-        answers = dict(report.get("answers", {}))
-        for gate in K.questions[flag].only_if:
-            answers.pop(gate, None)
-        answers.pop(flag, None)
-        report["answers"] = answers
-    return report
-
-
-@given(report_with_flag())
-@settings(max_examples=400, deadline=None)
+@given(flagged_report)
 def test_any_red_flag_present_refers_with_no_exercises(report: dict[str, Any]) -> None:
     try:
         rec = R.recommend(report)
@@ -100,8 +42,7 @@ def test_any_red_flag_present_refers_with_no_exercises(report: dict[str, Any]) -
     assert order.index(rec.referral.urgency) == min(order.index(u or "routine") for u in urgencies)
 
 
-@given(base_report)
-@settings(max_examples=400, deadline=None)
+@given(noisy_report)
 def test_no_contraindicated_exercise_is_ever_recommended(report: dict[str, Any]) -> None:
     rec = attempt(report)
     if rec is None or rec.status == "refer":
@@ -118,8 +59,7 @@ def test_no_contraindicated_exercise_is_ever_recommended(report: dict[str, Any])
         assert x.exercise_id not in {e.exercise_id for e in rec.exercises}
 
 
-@given(base_report)
-@settings(max_examples=300, deadline=None)
+@given(noisy_report)
 def test_swaps_stay_in_the_family_and_are_explained_by_real_edges(
     report: dict[str, Any],
 ) -> None:
@@ -139,8 +79,7 @@ def test_swaps_stay_in_the_family_and_are_explained_by_real_edges(
             assert K.exercises[x.replaced_by].family_id == K.exercises[x.exercise_id].family_id
 
 
-@given(base_report)
-@settings(max_examples=200, deadline=None)
+@given(noisy_report)
 def test_same_report_same_json(report: dict[str, Any]) -> None:
     first = attempt(report)
     if first is None:

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import rehabgraph
 from rehabgraph import Recommender, RehabgraphError
+from tests.strategies import any_text_report, quiet_report, unreadable
 from tests.support import answered_no
 
 _R = Recommender(rehabgraph.load_knowledge())  # safe by default
 _OPEN = Recommender(rehabgraph.load_knowledge(), require_screening=False)
 _K = _R.knowledge_base.knowledge
 _NEGATING = ("not", "no ", "n't", "cant", "cannot", "unable", "without", "never", "lost", "loss")
-ZONES = sorted(_K.zones)
 # every phrasing of every red flag that does not itself hold a negation or a gate
 FLAG_PHRASES = sorted(
     (p, q.id)
@@ -45,27 +45,12 @@ PLAIN_FLAG_PHRASES = [
 ]
 DENIALS = ["I don't have {}", "I do not have any {}", "I have not had {}"]
 
-site = st.fixed_dictionaries(
-    {"location": st.sampled_from(ZONES)}, optional={"intensity": st.integers(0, 10)}
-)
-base = st.fixed_dictionaries(
-    {"sites": st.lists(site, min_size=1, max_size=3)},
-    optional={
-        "conditions": st.lists(st.sampled_from(sorted(_K.conditions)), max_size=2),
-        "age": st.integers(18, 100),
-    },
-)
-unreadable = st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=6, max_size=12).map(
-    lambda w: f"zq{w}"
-)
-
 
 def _answered_no(report: dict[str, Any]) -> dict[str, Any]:
     return answered_no(_R, report)
 
 
-@given(base, st.sampled_from(FLAG_PHRASES), st.sampled_from(["symptoms", "conditions"]))
-@settings(max_examples=300, deadline=None)
+@given(quiet_report, st.sampled_from(FLAG_PHRASES), st.sampled_from(["symptoms", "conditions"]))
 def test_adding_an_affirmed_flag_refers(
     report: dict[str, Any], flag: tuple[str, str], field: str
 ) -> None:
@@ -77,8 +62,7 @@ def test_adding_an_affirmed_flag_refers(
     assert rec.exercises == []
 
 
-@given(base, st.sampled_from(PLAIN_FLAG_PHRASES), st.sampled_from(DENIALS))
-@settings(max_examples=300, deadline=None)
+@given(quiet_report, st.sampled_from(PLAIN_FLAG_PHRASES), st.sampled_from(DENIALS))
 def test_adding_a_denied_flag_never_raises_a_report_to_an_emergency(
     report: dict[str, Any], flag: tuple[str, str], denial: str
 ) -> None:
@@ -96,8 +80,7 @@ def test_adding_a_denied_flag_never_raises_a_report_to_an_emergency(
     )
 
 
-@given(base, st.lists(unreadable, min_size=1, max_size=3))
-@settings(max_examples=200, deadline=None)
+@given(quiet_report, st.lists(unreadable, min_size=1, max_size=3))
 def test_unread_words_never_give_a_plan_without_explicit_answers(
     report: dict[str, Any], words: list[str]
 ) -> None:
@@ -109,19 +92,7 @@ def test_unread_words_never_give_a_plan_without_explicit_answers(
         assert any(w in r.unread for r in rec.readings for w in words)
 
 
-texts = st.text(max_size=80)
-
-
-@given(
-    st.fixed_dictionaries(
-        {"sites": st.lists(st.fixed_dictionaries({"location": texts}), min_size=1, max_size=2)},
-        optional={
-            "symptoms": st.lists(texts, max_size=2),
-            "conditions": st.lists(texts, max_size=2),
-        },
-    )
-)
-@settings(max_examples=300, deadline=None)
+@given(any_text_report)
 def test_any_text_gives_a_result_or_a_rehabgraph_error(report: dict[str, Any]) -> None:
     try:
         first = _R.recommend(report)

@@ -7,11 +7,19 @@ red-flag screening. Errors (unknown references, duplicates, loops) stop the load
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from rehabgraph.engine.compile import CompiledRules
 from rehabgraph.errors import KnowledgeProblem
 from rehabgraph.graph.base import KnowledgeBase
+from rehabgraph.knowledge.fields import references
+from rehabgraph.knowledge.models import EDGES
+from rehabgraph.knowledge.registry import LISTS
 
 __all__ = ["lint"]
+
+_SWAPS = frozenset(t for t, spec in EDGES.items() if spec.edge.swaps)
 
 
 def lint(kb: KnowledgeBase, compiled: CompiledRules) -> list[KnowledgeProblem]:
@@ -37,9 +45,8 @@ def lint(kb: KnowledgeBase, compiled: CompiledRules) -> list[KnowledgeProblem]:
         ex = queue.pop()
         nxt = [m.exercise for m in compiled.from_exercise.get(ex, ())]
         fired.update(m.rule.id for m in compiled.from_exercise.get(ex, ()))
-        for variant in (k.exercises[ex].regression, k.exercises[ex].progression):
-            if variant is not None:
-                nxt.append(variant.exercise)
+        # an easier or harder version stands in for a reached exercise (Edge(swaps=True))
+        nxt.extend(other for _, other, t in graph.out_edges(ex, keys=True) if t in _SWAPS)
         for other in nxt:
             if other not in reached:
                 reached.add(other)
@@ -72,31 +79,16 @@ def lint(kb: KnowledgeBase, compiled: CompiledRules) -> list[KnowledgeProblem]:
 
 
 def _cited(kb: KnowledgeBase) -> set[str]:
+    """Every source id the knowledge cites, read off the models' ``Ref("source")`` fields."""
     k = kb.knowledge
-    ids: set[str] = set(k.notice_sources) | set(k.adaptation.sources)
-    ids |= set(k.lexicon.side_codes_sources)
-    for _, data in kb.graph.nodes(data=True):
-        ids.update(data["sources"])
-    for *_, data in kb.graph.edges(keys=True, data=True):
-        ids.update(data["sources"])
-    for rule in k.rules:
-        ids.update(rule.sources)
-    for q in k.questions.values():
-        ids.update(q.sources)
-        for code in q.codes:
-            ids.update(code.sources)
-    for c in k.conditions.values():
-        ids.update(c.sources)
-        for code in c.codes:
-            ids.update(code.sources)
-    if k.context is not None:
-        ids.update(k.context.sources)
-    for p in k.principles.values():
-        ids.update(p.sources)
-    for codes in [z.codes for z in k.zones.values()] + [m.codes for m in k.muscles.values()]:
-        for code in codes:
-            ids.update(code.sources)
-    for ex in k.exercises.values():
-        for item in (*ex.contraindications, *ex.precautions):
-            ids.update(item.sources)
+    ids: set[str] = set(k.notice_sources)
+    items: list[Any] = [k.adaptation, k.lexicon, k.context]
+    for entries in LISTS:
+        table = getattr(k, entries.key)
+        items.extend(table.values() if isinstance(table, Mapping) else table)
+    for item in items:
+        if item is not None:
+            for found in references(item):
+                if found.ref.kind == "source":
+                    ids.update(found.ids)
     return ids

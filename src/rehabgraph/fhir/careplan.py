@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rehabgraph.api.recommendation import Recommendation
 from rehabgraph.fhir.definitions import activity_url, timing
 
+if TYPE_CHECKING:
+    from fhir.resources.R4B.careplan import CarePlan
+
 __all__ = ["to_care_plan"]
 
 
-def to_care_plan(rec: Recommendation, subject: str = "Patient/unknown") -> Any:
+def to_care_plan(rec: Recommendation, subject: str = "Patient/unknown") -> CarePlan:
     """The plan as a CarePlan: one activity per exercise, in order, with the dosage as timing,
     the steps and stop rule in the description, the reasons as reasonCode, and the explanation,
     notice and sources as notes. A referral gives a CarePlan on hold with no activities.

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rehabgraph.graph.base import KnowledgeBase
 from rehabgraph.knowledge.models import Dosage, Source
 from rehabgraph.knowledge.text import one_line
+
+if TYPE_CHECKING:
+    from fhir.resources.R4B.bundle import Bundle
 
 __all__ = ["activity_url", "knowledge_bundle", "related_artifact", "timing"]
 
@@ -46,7 +49,7 @@ def related_artifact(source: Source) -> dict[str, Any]:
     return artifact
 
 
-def knowledge_bundle(kb: KnowledgeBase) -> Any:
+def knowledge_bundle(kb: KnowledgeBase) -> Bundle:
     """A collection Bundle: one ActivityDefinition per exercise (steps, dosage, stop rule, sources
     as relatedArtifact) and one PlanDefinition whose actions are the traversal rules.
 

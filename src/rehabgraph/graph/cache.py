@@ -50,7 +50,7 @@ def _versions() -> str:
     import pydantic_core
     import yaml
 
-    from rehabgraph import __version__
+    from rehabgraph._version import __version__
 
     return (
         f"rehabgraph={__version__}|pydantic={pydantic.VERSION}|"

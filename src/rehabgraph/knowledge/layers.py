@@ -17,23 +17,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from rehabgraph.knowledge.models import PackManifest
+from rehabgraph.knowledge.registry import FILES, knowledge_file
 from rehabgraph.knowledge.yaml_io import MAX_FILE_BYTES, read_yaml
 
 __all__ = ["LIST_FILES", "Layers", "entry_name", "read_layers"]
 
 # file name -> the top-level key holding its list of entries
-LIST_FILES: dict[str, str] = {
-    "sources.yaml": "sources",
-    "zones.yaml": "zones",
-    "muscles.yaml": "muscles",
-    "referrals.yaml": "referrals",
-    "imbalances.yaml": "imbalances",
-    "exercises.yaml": "exercises",
-    "principles.yaml": "principles",
-}
-# lists inside the mapping files, merged entry by entry like the list files
-_NESTED_LISTS = {"rules.yaml": ("rules",), "safety.yaml": ("questions", "conditions")}
-_MAPPING_FILES = ("manifest.yaml", "rules.yaml", "lexicon.yaml", "safety.yaml", "context.yaml")
+LIST_FILES: dict[str, str] = {f.name: f.key for f in FILES if f.key is not None}
+_LAYERED = tuple(f.name for f in FILES if f.layered)
 
 
 def entry_name(raw: Any, index: int) -> str:
@@ -64,9 +55,9 @@ def read_layers(
 ) -> Layers:
     """Read the base folder, then each pack over it, in order."""
     layers = Layers()
-    for file in (*LIST_FILES, *_MAPPING_FILES):
-        if (base / file).exists():
-            layers.files[file] = read_yaml(base / file, file, max_file_bytes)
+    for spec in sorted(FILES, key=lambda f: f.key is None):  # the list files first
+        if spec.base and (base / spec.name).exists():
+            layers.files[spec.name] = read_yaml(base / spec.name, spec.name, max_file_bytes)
     for pack in packs:
         _add_pack(layers, Path(pack), max_file_bytes)
     return layers
@@ -97,7 +88,7 @@ def _add_pack(layers: Layers, pack: Path, max_file_bytes: int) -> None:
     overrides = set(manifest.overrides)
     tag = manifest.name
     for file, key in LIST_FILES.items():
-        if (pack / file).exists():
+        if file in _LAYERED and (pack / file).exists():
             raw = read_yaml(pack / file, f"{tag}/{file}", max_file_bytes)
             items = raw.get(key) if isinstance(raw, dict) else None
             if not isinstance(items, list) or set(raw) != {key}:
@@ -113,8 +104,8 @@ def _add_pack(layers: Layers, pack: Path, max_file_bytes: int) -> None:
             if not isinstance(base, dict) or not isinstance(base.get(key), list):
                 continue  # the base file's own problem is reported when it is validated
             _merge_list(layers, file, base[key], items, overrides, f"{tag}/{file}")
-    for file in ("rules.yaml", "lexicon.yaml", "safety.yaml"):
-        if (pack / file).exists():
+    for file in _LAYERED:
+        if file not in LIST_FILES and (pack / file).exists():
             raw = read_yaml(pack / file, f"{tag}/{file}", max_file_bytes)
             if not isinstance(raw, dict):
                 layers.problems.append((f"{tag}/{file}", "(file)", "expected a mapping"))
@@ -163,16 +154,17 @@ def _merge_mapping(
     label: str,
 ) -> None:
     for key, value in raw.items():
-        if key in _NESTED_LISTS.get(file, ()):
+        spec = knowledge_file(file)
+        if any(entries.key == key for entries in spec.lists):
             current = base.setdefault(key, [])
             if isinstance(current, list) and isinstance(value, list):
                 _merge_list(layers, file, current, value, overrides, label)
             else:
                 layers.problems.append((label, key, "expected a list"))
-        elif file == "lexicon.yaml" and isinstance(value, list):
+        elif spec.words and isinstance(value, list):
             current = base.setdefault(key, [])
             current.extend(v for v in value if v not in current)
-        elif file == "lexicon.yaml" and isinstance(value, dict):
+        elif spec.words and isinstance(value, dict):
             current = base.setdefault(key, {})
             for k, v in value.items():
                 if isinstance(current.get(k), list) and isinstance(v, list):

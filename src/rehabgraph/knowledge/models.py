@@ -6,13 +6,10 @@ not a fact that silently goes missing.
 
 from __future__ import annotations
 
-import re
 import string
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ModelWrapValidatorHandler,
     StringConstraints,
@@ -20,7 +17,44 @@ from pydantic import (
     model_validator,
 )
 
+from rehabgraph.knowledge.fields import (
+    EVIDENCE_ORDER,
+    ID_PATTERN,
+    Cited,
+    Code,
+    Edge,
+    Evidence,
+    Id,
+    Model,
+    Phrase,
+    Ref,
+    Text,
+    edge_specs,
+)
+from rehabgraph.knowledge.lexicon_models import (
+    ContextCategory,
+    ContextLexicon,
+    ContextTerminator,
+    ContextTrigger,
+    Lexicon,
+    Side,
+)
+from rehabgraph.knowledge.safety_models import (
+    URGENCY_ORDER,
+    Adaptation,
+    AgeRule,
+    Condition,
+    Pattern,
+    SafetyFile,
+    ScreeningQuestion,
+    Urgency,
+)
+
 __all__ = [
+    "EDGES",
+    "EDGE_ATTRIBUTES",
+    "EDGE_ENDS",
+    "EDGE_TEXT",
     "EVIDENCE_ORDER",
     "ID_PATTERN",
     "URGENCY_ORDER",
@@ -65,14 +99,9 @@ __all__ = [
     "Zone",
 ]
 
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-
 NodeKind = Literal["zone", "muscle", "imbalance", "exercise", "condition"]
-Side = Literal["left", "right", "both"]
+# The rules' edge list: the edge types a rule's path may walk. Each is declared, with its ends and
+# attributes, by an ``Edge(...)`` on the model field that holds its facts (see EDGE_ENDS below).
 EdgeType = Literal[
     "refers_pain_to",
     "involves",
@@ -83,53 +112,13 @@ EdgeType = Literal[
     "progresses_to",
     "contraindicates",
 ]
-Urgency = Literal["emergency", "urgent", "routine"]
-# Most urgent first: a referral names the most urgent red flag present.
-URGENCY_ORDER: tuple[str, ...] = ("emergency", "urgent", "routine")
 How = Literal["tight", "weak", "off-balance"]
 Action = Literal["activate", "strengthen", "loosen"]
 SourceKind = Literal["guideline", "textbook", "review", "article", "clinical-pathway", "reference"]
-Evidence = Literal[
-    "guideline", "systematic-review", "consensus", "textbook", "expert-opinion", "article"
-]
-# Strongest first: an explanation reports the weakest level on its path.
-EVIDENCE_ORDER: tuple[str, ...] = Evidence.__args__  # type: ignore[attr-defined]
-
-# Which node kinds each edge type joins, in graph direction. This is the graph's schema, not a
-# medical fact: rules are type-checked against it when the knowledge loads.
-EDGE_ENDS: dict[str, tuple[str, str]] = {
-    "refers_pain_to": ("muscle", "zone"),
-    "involves": ("imbalance", "muscle"),
-    "corrected_by": ("imbalance", "exercise"),
-    "targets": ("exercise", "muscle"),
-    "comes_before": ("exercise", "exercise"),
-    "regresses_to": ("exercise", "exercise"),
-    "progresses_to": ("exercise", "exercise"),
-    "contraindicates": ("condition", "exercise"),
-}
-# The edge attribute a rule's `where` may test, per edge type.
-EDGE_ATTRIBUTES: dict[str, str] = {"involves": "how", "targets": "action"}
-# The edge attribute a rule's `because` may quote as text, per edge type.
-EDGE_TEXT: dict[str, str] = {"comes_before": "reason"}
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
-    )
-
-
-class Cited(Model):
-    """A fact: it names the sources it comes from and how strong the evidence is."""
-
-    sources: list[Id] = Field(min_length=1)
-    evidence: Evidence = Field(
-        description="How strong the evidence for this fact is: guideline, systematic-review, "
-        "consensus, textbook, expert-opinion or article."
-    )
 
 
 class Source(Model):
+    entry_kind: ClassVar[str | None] = "source"
     id: Id
     title: Text
     kind: SourceKind
@@ -147,28 +136,8 @@ class Source(Model):
         return self
 
 
-_CODE_PATTERNS = {
-    "UBERON": r"^UBERON:\d{7}$",
-    "FMA": r"^FMA:\d{1,7}$",
-    "SNOMED-CT": r"^\d{6,18}$",
-}
-
-
-class Code(Model):
-    """An identifier from a public vocabulary, with the source that confirms it."""
-
-    sources: list[Id] = Field(min_length=1)
-    system: Literal["UBERON", "FMA", "SNOMED-CT"]
-    code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
-
-    @model_validator(mode="after")
-    def _well_formed(self) -> Code:
-        if not re.match(_CODE_PATTERNS[self.system], self.code):
-            raise ValueError(f"{self.code!r} is not a well-formed {self.system} code")
-        return self
-
-
 class Zone(Cited):
+    entry_kind: ClassVar[str | None] = "zone"
     id: Id
     name: Phrase
     region: Phrase
@@ -178,6 +147,7 @@ class Zone(Cited):
 
 
 class Muscle(Cited):
+    entry_kind: ClassVar[str | None] = "muscle"
     id: Id
     name: Phrase
     group: Phrase | None = None
@@ -187,21 +157,24 @@ class Muscle(Cited):
 
 
 class Referral(Cited):
-    muscle: Id
-    zone: Id
+    muscle: Annotated[Id, Ref("muscle")]
+    zone: Annotated[Id, Ref("zone")]
     note: Text | None = None
 
 
 class Involvement(Cited):
-    muscle: Id
+    muscle: Annotated[Id, Ref("muscle")]
     how: list[How] = Field(min_length=1)
 
 
 class Imbalance(Cited):
+    entry_kind: ClassVar[str | None] = "imbalance"
     id: Id
     name: Phrase
     description: Text
-    involves: list[Involvement] = Field(min_length=1)
+    involves: Annotated[list[Involvement], Edge("involves", head="muscle", where="how")] = Field(
+        min_length=1
+    )
 
 
 class Dosage(Model):
@@ -254,42 +227,43 @@ class Dosage(Model):
 
 
 class Target(Cited):
-    muscle: Id
+    muscle: Annotated[Id, Ref("muscle")]
     action: Action
 
 
 class Corrects(Cited):
-    imbalance: Id
+    imbalance: Annotated[Id, Ref("imbalance")]
 
 
 class Before(Cited):
     """This exercise comes before ``exercise`` in a plan, for ``reason``."""
 
-    exercise: Id
+    exercise: Annotated[Id, Ref("exercise")]
     reason: Text
 
 
 class Variant(Cited):
     """An easier (regression) or harder (progression) version of an exercise."""
 
-    exercise: Id
+    exercise: Annotated[Id, Ref("exercise")]
 
 
 class Contraindication(Cited):
     """Never recommend the exercise to a person with ``condition``; ``reason`` says why."""
 
-    condition: Id
+    condition: Annotated[Id, Ref("condition")]
     reason: Text
 
 
 class Precaution(Cited):
     """Keep the exercise for a person with ``condition``, with ``advice`` on how to do it safely."""
 
-    condition: Id
+    condition: Annotated[Id, Ref("condition")]
     advice: Text
 
 
 class Exercise(Cited):
+    entry_kind: ClassVar[str | None] = "exercise"
     id: Id
     name: Phrase
     summary: Text
@@ -297,17 +271,27 @@ class Exercise(Cited):
     steps: list[Text] = Field(min_length=1)
     dosage: Dosage
     stop_if: Text
-    targets: list[Target] = Field(default_factory=list)
-    corrects: list[Corrects] = Field(default_factory=list)
-    before: list[Before] = Field(default_factory=list)
+    targets: Annotated[list[Target], Edge("targets", head="muscle", where="action")] = Field(
+        default_factory=list
+    )
+    corrects: Annotated[list[Corrects], Edge("corrected_by", tail="imbalance")] = Field(
+        default_factory=list
+    )
+    before: Annotated[list[Before], Edge("comes_before", head="exercise", text="reason")] = Field(
+        default_factory=list
+    )
     family: Id | None = Field(
         default=None,
         description="Exercises that are versions of one another share a family (default: the "
         "exercise's own id). Regressions and progressions must stay in the family.",
     )
-    regression: Variant | None = None
-    progression: Variant | None = None
-    contraindications: list[Contraindication] = Field(default_factory=list)
+    regression: Annotated[Variant | None, Edge("regresses_to", head="exercise", swaps=True)] = None
+    progression: Annotated[Variant | None, Edge("progresses_to", head="exercise", swaps=True)] = (
+        None
+    )
+    contraindications: Annotated[
+        list[Contraindication], Edge("contraindicates", tail="condition")
+    ] = Field(default_factory=list)
     precautions: list[Precaution] = Field(default_factory=list)
 
     @property
@@ -316,6 +300,7 @@ class Exercise(Cited):
 
 
 class Principle(Cited):
+    entry_kind: ClassVar[str | None] = "principle"
     id: Id
     statement: Text
 
@@ -337,8 +322,8 @@ class Rule(Model):
     score: float = Field(gt=0, le=100)
     order: Literal["after"] | None = None
     because: Text
-    principle: Id | None = None
-    sources: list[Id] = Field(min_length=1)
+    principle: Annotated[Id | None, Ref("principle")] = None
+    sources: Annotated[list[Id], Ref("source")] = Field(min_length=1)
 
     @field_validator("because")
     @classmethod
@@ -350,7 +335,7 @@ class Rule(Model):
                 f"unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)}; "
                 f"use {', '.join('{' + n + '}' for n in sorted(_PLACEHOLDERS))}"
             )
-        return re.sub(r"\s+", " ", value).strip()
+        return value
 
 
 class Scoring(Model):
@@ -376,193 +361,6 @@ class RulesFile(Model):
     rules: list[Rule] = Field(min_length=1)
 
 
-ContextCategory = Literal["negated", "historical", "family", "hypothetical", "uncertain"]
-
-
-class ContextTrigger(Model):
-    """A ConText trigger term: the words, what they say of a mention, and which way they reach."""
-
-    phrase: Phrase
-    category: ContextCategory
-    direction: Literal["forward", "backward", "both"]
-
-
-class ContextTerminator(Model):
-    """Words that end a trigger's reach ("but"), for every category or for the ones listed."""
-
-    phrase: Phrase
-    categories: list[ContextCategory] = Field(default_factory=list)
-
-
-class ContextLexicon(Cited):
-    """The ConText lexicon (Harkema et al. 2009): how a mention is negated, in the past, about
-    someone else, hypothetical or uncertain."""
-
-    triggers: list[ContextTrigger] = Field(min_length=1)
-    pseudo: list[Phrase] = Field(
-        default_factory=list, description="Phrases holding a trigger that do not trigger."
-    )
-    terminators: list[ContextTerminator] = Field(default_factory=list)
-    max_scope: int = Field(default=8, ge=1, le=50, description="Words a trigger reaches at most.")
-
-
-class Lexicon(Model):
-    sides: dict[Side, list[Phrase]] = Field(default_factory=dict)
-    filler: list[Phrase] = Field(default_factory=list)
-    glue: list[Phrase] = Field(
-        default_factory=list,
-        description="Words dropped from symptoms and conditions before matching (a, the, my).",
-    )
-    side_codes: dict[Side, Annotated[str, StringConstraints(pattern=r"^\d{6,18}$")]] = Field(
-        default_factory=dict, description="SNOMED CT laterality qualifier value per side."
-    )
-    side_codes_sources: list[Id] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _codes_cited(self) -> Lexicon:
-        if self.side_codes and not self.side_codes_sources:
-            raise ValueError("side_codes need side_codes_sources")
-        return self
-
-    word_forms: dict[str, Phrase] = Field(default_factory=dict)
-    spellings: dict[str, Phrase] = Field(
-        default_factory=dict,
-        description="Spelling variants folded to one form (anaesthesia: anesthesia).",
-    )
-    contractions: dict[str, Phrase] = Field(
-        default_factory=dict,
-        description="Contractions, with and without the apostrophe (cant: can not).",
-    )
-    number_words: dict[str, int] = Field(
-        default_factory=dict, description="Numbers in words (a: 1, couple: 2, ten: 10)."
-    )
-    plain_words: list[Phrase] = Field(
-        default_factory=list,
-        description="Everyday words that say nothing on their own (did, still, quite): read, "
-        "so a sentence of them is not held back as unread; unlike glue, never skipped inside "
-        "a phrase.",
-    )
-    body_regions: list[Phrase] = Field(
-        default_factory=list,
-        description="Words for body parts, so a part the zones do not cover is named as such.",
-    )
-
-
-Pattern = Annotated[
-    list[Annotated[list[Phrase], Field(min_length=1)]],
-    Field(min_length=2, description="Groups of alternative phrases; one of each must appear."),
-]
-
-
-class AgeRule(Model):
-    """How an age in years answers a question: outside the range it is "no"; inside it is
-    "yes" when ``decides``, else the question is still asked."""
-
-    at_least: int | None = Field(default=None, ge=0, le=130)
-    below: int | None = Field(default=None, ge=1, le=131)
-    decides: bool = False
-
-    @model_validator(mode="after")
-    def _a_range(self) -> AgeRule:
-        if self.at_least is None and self.below is None:
-            raise ValueError("an age rule needs at_least, below or both")
-        if self.at_least is not None and self.below is not None and self.below <= self.at_least:
-            raise ValueError("below must be greater than at_least")
-        return self
-
-    def applies(self, age: int) -> bool:
-        return (self.at_least is None or age >= self.at_least) and (
-            self.below is None or age < self.below
-        )
-
-
-class ScreeningQuestion(Cited):
-    """A screening question; answered yes (or named in a person's symptoms) it is a red flag.
-
-    A question with no ``urgency`` is a gate: it raises no flag itself, but the questions whose
-    ``only_if`` names it are asked only when it is answered yes.
-    """
-
-    id: Id
-    question: Text
-    phrases: list[Phrase] = Field(
-        default_factory=list,
-        description="Lay and clinical phrasings that mean 'yes'. Case, spelling, word endings, "
-        "small typos and glue words are folded; up to two other words may stand between two "
-        "words of a phrase.",
-    )
-    patterns: list[Pattern] = Field(
-        default_factory=list,
-        description="Word groups that must all appear in one clause, in any order.",
-    )
-    zones: list[Id] = Field(min_length=1, description="Zone ids, or [all].")
-    urgency: Urgency | None = None
-    only_if: dict[Id, bool] = Field(default_factory=dict)
-    concern: Phrase | None = None
-    tell: Text | None = None
-    counts_when_historical: bool = Field(
-        default=False,
-        description="A past mention still counts (a history of cancer, a previous clot).",
-    )
-    age: AgeRule | None = Field(
-        default=None, description="How the report's age answers this question."
-    )
-    temperature_at_least: float | None = Field(
-        default=None,
-        ge=30,
-        le=45,
-        description="A stated body temperature at or above this (degrees Celsius) affirms it.",
-    )
-    codes: list[Code] = Field(
-        default_factory=list,
-        description="Codes of the condition this flag stands for (a FHIR Condition with one "
-        "of them affirms it).",
-    )
-
-    @model_validator(mode="after")
-    def _flag_has_words(self) -> ScreeningQuestion:
-        if self.urgency is not None and not (self.concern and self.tell):
-            raise ValueError("a red flag (a question with an urgency) needs `concern` and `tell`")
-        return self
-
-
-class Condition(Cited):
-    """Something a person has (a knee that gives way) that an exercise may not suit."""
-
-    id: Id
-    name: Phrase
-    phrases: list[Phrase] = Field(default_factory=list)
-    patterns: list[Pattern] = Field(default_factory=list)
-    within_days: int | None = Field(
-        default=None,
-        ge=1,
-        le=36500,
-        description="When the person's words date it ('6 weeks ago'), it applies only within "
-        "this many days.",
-    )
-    codes: list[Code] = Field(default_factory=list)
-
-
-class Adaptation(Cited):
-    """How feedback changes an exercise: the article's stop rule, as numbers and sentences."""
-
-    regress_when_pain_above: int = Field(ge=0, le=10)
-    progress_when_pain_at_most: int = Field(ge=0, le=10)
-    regressed: Text
-    progressed: Text
-    contraindicated: Text
-    no_easier_version: Text
-    kept: Text
-
-
-class SafetyFile(Model):
-    notice: Text
-    notice_sources: list[Id] = Field(min_length=1)
-    questions: list[ScreeningQuestion] = Field(default_factory=list)
-    conditions: list[Condition] = Field(default_factory=list)
-    adaptation: Adaptation
-
-
 class PackManifest(Model):
     """pack.yaml: a knowledge pack layered over a base folder.
 
@@ -581,3 +379,45 @@ class Manifest(Model):
     name: Phrase
     version: Phrase
     description: Text | None = None
+
+
+# The list files: one top-level key holding the entries (what the JSON Schemas describe).
+class SourcesFile(Model):
+    sources: list[Source]
+
+
+class ZonesFile(Model):
+    zones: list[Zone]
+
+
+class MusclesFile(Model):
+    muscles: list[Muscle]
+
+
+class ReferralsFile(Model):
+    referrals: Annotated[list[Referral], Edge("refers_pain_to", tail="muscle", head="zone")]
+
+
+class ImbalancesFile(Model):
+    imbalances: list[Imbalance]
+
+
+class ExercisesFile(Model):
+    exercises: list[Exercise]
+
+
+class PrinciplesFile(Model):
+    principles: list[Principle]
+
+
+# Read off the Edge declarations above: the graph's schema, not a medical fact. Rules are
+# type-checked against it when the knowledge loads.
+EDGES = edge_specs()
+if set(EDGES) != set(EdgeType.__args__):  # type: ignore[attr-defined]  # pragma: no cover
+    raise TypeError(f"declared edges {sorted(EDGES)} are not the rules' EdgeType")
+# Which node kinds each edge type joins, in graph direction, in EdgeType's order.
+EDGE_ENDS: dict[str, tuple[str, str]] = {t: EDGES[t].ends for t in EdgeType.__args__}  # type: ignore[attr-defined]
+# The edge attribute a rule's `where` may test, per edge type.
+EDGE_ATTRIBUTES: dict[str, str] = {t: e.edge.where for t, e in EDGES.items() if e.edge.where}
+# The edge attribute a rule's `because` may quote as text, per edge type.
+EDGE_TEXT: dict[str, str] = {t: e.edge.text for t, e in EDGES.items() if e.edge.text}

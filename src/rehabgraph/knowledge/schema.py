@@ -10,84 +10,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
-from rehabgraph.knowledge.models import (
-    Condition,
-    ContextLexicon,
-    Exercise,
-    Imbalance,
-    Lexicon,
-    Manifest,
-    Muscle,
-    PackManifest,
-    Principle,
-    Referral,
-    RulesFile,
-    SafetyFile,
-    Source,
-    Zone,
-)
+from rehabgraph.knowledge.registry import FILES
 
 __all__ = ["knowledge_schemas", "write_schemas"]
-
-
-class _File(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class SourcesFile(_File):
-    sources: list[Source]
-
-
-class ZonesFile(_File):
-    zones: list[Zone]
-
-
-class MusclesFile(_File):
-    muscles: list[Muscle]
-
-
-class ReferralsFile(_File):
-    referrals: list[Referral]
-
-
-class ImbalancesFile(_File):
-    imbalances: list[Imbalance]
-
-
-class ExercisesFile(_File):
-    exercises: list[Exercise]
-
-
-class PrinciplesFile(_File):
-    principles: list[Principle]
-
-
-_FILES: dict[str, type[BaseModel]] = {
-    "manifest.yaml": Manifest,
-    "pack.yaml": PackManifest,
-    "sources.yaml": SourcesFile,
-    "zones.yaml": ZonesFile,
-    "muscles.yaml": MusclesFile,
-    "referrals.yaml": ReferralsFile,
-    "imbalances.yaml": ImbalancesFile,
-    "exercises.yaml": ExercisesFile,
-    "principles.yaml": PrinciplesFile,
-    "rules.yaml": RulesFile,
-    "lexicon.yaml": Lexicon,
-    "context.yaml": ContextLexicon,
-    "safety.yaml": SafetyFile,
-}
-# Conditions are listed in safety.yaml; imported so the schema module names every model.
-_ALSO = (Condition,)
 
 
 def knowledge_schemas() -> dict[str, dict[str, Any]]:
     """File name -> its JSON Schema (draft 2020-12), titled and described for editors."""
     out: dict[str, dict[str, Any]] = {}
-    for file, model in _FILES.items():
-        schema = model.model_json_schema()
+    for spec in FILES:
+        file = spec.name
+        schema = spec.model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["title"] = f"rehabgraph knowledge: {file}"
         out[file] = schema

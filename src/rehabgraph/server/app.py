@@ -56,7 +56,7 @@ class Problem(BaseModel):
     detail: str
 
 
-def create_app(recommender: Recommender | None = None) -> Any:
+def create_app(recommender: Recommender | None = None) -> FastAPI:
     """The HTTP service over one shared, read-only recommender.
 
     >>> from fastapi.testclient import TestClient

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from rehabgraph.api.recommendation import Recommendation
 from rehabgraph.viz.style import KIND_COLOURS, new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["body_map"]
 
@@ -71,7 +74,7 @@ def _outline(ax: Any) -> None:
         ax.text(mid + 1.25, 10.1, "L" if view == "front" else "R", fontsize=8, color="#666666")
 
 
-def body_map(rec: Recommendation) -> Any:
+def body_map(rec: Recommendation) -> Figure:
     """A front and back body outline with the painful zones shaded on the reported side (both
     sides, lighter, when no side was given) and the muscles whose trigger points refer there
     marked with numbers listed beside the figure. Returns a matplotlib Figure.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rehabgraph.api.recommendation import Recommendation
 from rehabgraph.viz.style import (
@@ -15,6 +15,9 @@ from rehabgraph.viz.style import (
     overlaps,
     wrap,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["draw_explanation"]
 
@@ -87,7 +90,7 @@ def _place(lay: _Layout) -> tuple[list[str], float]:
     return kinds, height
 
 
-def draw_explanation(rec: Recommendation) -> Any:
+def draw_explanation(rec: Recommendation) -> Figure:
     """The subgraph that supports ``rec``: pain zones, the muscles whose trigger points refer pain
     there, the imbalances, and the exercises, left to right, coloured by kind; path edges
     labelled; exercises left out shown in grey with the reason. Returns a matplotlib Figure.
@@ -140,10 +143,9 @@ def draw_explanation(rec: Recommendation) -> Any:
                 },
             )
         )
-    renderer = fig.canvas.get_renderer()
     to_data = ax.transData.inverted()
     box_of = {
-        n.id: t.get_window_extent(renderer).transformed(to_data)
+        n.id: t.get_window_extent().transformed(to_data)
         for n, t in zip(lay.nodes.values(), texts[len(kinds) :], strict=True)
     }
     edge_labels = []
@@ -189,8 +191,8 @@ def draw_explanation(rec: Recommendation) -> Any:
     # an edge label that would cover a box or another label is dropped (its arrow stays)
     placed = list(texts)
     for label in edge_labels:
-        box = label.get_window_extent(renderer)
-        if any(box.overlaps(t.get_window_extent(renderer)) for t in placed):
+        box = label.get_window_extent()
+        if any(box.overlaps(t.get_window_extent()) for t in placed):
             label.set_visible(False)
         else:
             placed.append(label)

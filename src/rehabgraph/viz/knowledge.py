@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rehabgraph.errors import RehabgraphError
 from rehabgraph.graph.base import KnowledgeBase
 from rehabgraph.viz.style import KIND_COLOURS, KIND_ORDER, KIND_TITLES, new_figure, wrap
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __all__ = ["draw_knowledge"]
 
 
-def draw_knowledge(kb: KnowledgeBase, around: str | None = None) -> Any:
+def draw_knowledge(kb: KnowledgeBase, around: str | None = None) -> Figure:
     """The whole knowledge graph (nodes only, in columns by kind) or, with ``around`` a node id,
     that node and its direct neighbours with their names and the edges between them. Returns a
     matplotlib Figure.

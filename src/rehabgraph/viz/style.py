@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rehabgraph.errors import MissingDependencyError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["EDGE_WORDS", "KIND_COLOURS", "KIND_ORDER", "new_figure", "overlaps", "wrap"]
 
@@ -45,7 +48,7 @@ EDGE_WORDS = {
 }
 
 
-def new_figure(width: float, height: float) -> Any:
+def new_figure(width: float, height: float) -> Figure:
     """A Figure with an Agg canvas attached (so text can be measured), outside pyplot."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -61,11 +64,10 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width=width, break_on_hyphens=False)) or text
 
 
-def overlaps(fig: Any, texts: list[Any]) -> list[tuple[str, str]]:
+def overlaps(fig: Figure, texts: list[Any]) -> list[tuple[str, str]]:
     """Pairs of visible texts whose drawn boxes overlap (an empty list is the goal)."""
-    renderer = fig.canvas.get_renderer()
     boxes = [
-        (t.get_text(), t.get_window_extent(renderer))
+        (t.get_text(), t.get_window_extent())
         for t in texts
         if t.get_visible() and t.get_text().strip()
     ]

@@ -1,0 +1,265 @@
+"""The building blocks of the knowledge models, and the two declarations the rest reads.
+
+``Ref(kind)`` on a field says its value names entries of that kind (a zone, a source, ...):
+the loader checks every such id resolves, and lint counts the sources cited, from these
+declarations alone. ``Edge(type, ...)`` on a field says the facts in it are edges of the graph:
+the graph is built and the rules are type-checked from them. :func:`slots` reads both off a
+model once; :func:`references` walks a model's values by them.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+__all__ = [
+    "EVIDENCE_ORDER",
+    "ID_PATTERN",
+    "Cited",
+    "Code",
+    "Edge",
+    "EdgeSpec",
+    "Evidence",
+    "Id",
+    "Model",
+    "Phrase",
+    "Ref",
+    "Reference",
+    "Slot",
+    "Text",
+    "edge_specs",
+    "held_model",
+    "references",
+    "slots",
+]
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _fold(text: str) -> str:
+    """YAML's folded blocks and wrapped lines as one line with single spaces."""
+    return " ".join(text.split())
+
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=80)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+    AfterValidator(_fold),
+]
+Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+Evidence = Literal[
+    "guideline", "systematic-review", "consensus", "textbook", "expert-opinion", "article"
+]
+# Strongest first: an explanation reports the weakest level on its path.
+EVIDENCE_ORDER: tuple[str, ...] = Evidence.__args__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """The field names entries of ``kind`` by id: one id, a list of ids, or a mapping's keys.
+
+    ``allow``: words that name no entry and are accepted as they are ("all").
+    ``entry``: on a top-level field of a file that is one mapping, the entry problems name.
+    """
+
+    kind: str
+    allow: tuple[str, ...] = ()
+    entry: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """Each fact in the field is one edge of the graph, of type ``type``.
+
+    An end is the fact's reference field named by ``tail`` or ``head``; ``None`` is the entry
+    that holds the fact (the exercise whose ``targets`` it is). The fact's other fields, but its
+    ``sources`` and ``evidence``, become edge attributes; ``where`` names the one a rule's
+    ``where`` may test (kept as a tuple), ``text`` the one a rule's ``because`` may quote.
+    ``swaps``: the head may stand in for the tail in a plan (an easier or harder version).
+    """
+
+    type: str
+    tail: str | None = None
+    head: str | None = None
+    where: str | None = None
+    text: str | None = None
+    swaps: bool = False
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
+    # What a reference to an entry of this model names ("zone"); None: nothing refers to it.
+    entry_kind: ClassVar[str | None] = None
+
+
+class Cited(Model):
+    """A fact: it names the sources it comes from and how strong the evidence is."""
+
+    sources: Annotated[list[Id], Ref("source")] = Field(min_length=1)
+    evidence: Evidence = Field(
+        description="How strong the evidence for this fact is: guideline, systematic-review, "
+        "consensus, textbook, expert-opinion or article."
+    )
+
+
+_CODE_PATTERNS = {
+    "UBERON": r"^UBERON:\d{7}$",
+    "FMA": r"^FMA:\d{1,7}$",
+    "SNOMED-CT": r"^\d{6,18}$",
+}
+
+
+class Code(Model):
+    """An identifier from a public vocabulary, with the source that confirms it."""
+
+    sources: Annotated[list[Id], Ref("source")] = Field(min_length=1)
+    system: Literal["UBERON", "FMA", "SNOMED-CT"]
+    code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> Code:
+        if not re.match(_CODE_PATTERNS[self.system], self.code):
+            raise ValueError(f"{self.code!r} is not a well-formed {self.system} code")
+        return self
+
+
+class Slot(NamedTuple):
+    """A field that declares something, or holds models that do."""
+
+    name: str
+    ref: Ref | None
+    edge: Edge | None
+    model: type[BaseModel] | None  # the model its values are, when that model declares anything
+    many: bool  # a list of them
+
+
+_SLOTS: dict[type[BaseModel], tuple[Slot, ...]] = {}
+
+
+def held_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model an annotation holds (``X``, ``X | None``, ``list[X]``), and whether many."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is Annotated:
+        return held_model(args[0])
+    if origin is list:
+        model, _ = held_model(args[0])
+        return model, True
+    if origin in (Union, types.UnionType):
+        for arg in args:
+            model, many = held_model(arg)
+            if model is not None:
+                return model, many
+    return None, False
+
+
+def slots(cls: type[BaseModel]) -> tuple[Slot, ...]:
+    """The fields of ``cls`` that declare a Ref or an Edge, or hold models that do (cached)."""
+    found = _SLOTS.get(cls)
+    if found is not None:
+        return found
+    out: list[Slot] = []
+    for name, info in cls.model_fields.items():
+        ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
+        edge = next((m for m in info.metadata if isinstance(m, Edge)), None)
+        model, many = held_model(info.annotation)
+        if model is not None and not slots(model) and edge is None:
+            model = None
+        if ref or edge or model:
+            out.append(Slot(name, ref, edge, model, many))
+    _SLOTS[cls] = tuple(out)
+    return _SLOTS[cls]
+
+
+class Reference(NamedTuple):
+    """Ids found in a field declared with a Ref, and where (``loc``: ``targets[0].muscle``)."""
+
+    ref: Ref
+    loc: str
+    ids: tuple[str, ...]
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def references(item: BaseModel, loc: str = "") -> Iterator[Reference]:
+    """Every reference in ``item`` and the models it holds, in field order."""
+    for slot in slots(type(item)):
+        value = getattr(item, slot.name)
+        if value is None:
+            continue
+        here = loc + slot.name
+        if slot.ref is not None:
+            yield Reference(slot.ref, here, _ids(value))
+        if slot.model is not None:
+            if slot.many:
+                for i, sub in enumerate(value):
+                    yield from references(sub, f"{here}[{i}].")
+            else:
+                yield from references(value, here + ".")
+
+
+class EdgeSpec(NamedTuple):
+    """An edge type as the models declare it: its ends' node kinds and its attributes."""
+
+    edge: Edge
+    ends: tuple[str, str]
+    attributes: tuple[str, ...]  # the fact's fields kept on the edge, in field order
+    values: frozenset[str]  # the values its ``where`` attribute may take
+
+
+def _literals(annotation: Any) -> frozenset[str]:
+    if typing.get_origin(annotation) is Literal:
+        return frozenset(typing.get_args(annotation))
+    return frozenset(v for arg in typing.get_args(annotation) for v in _literals(arg))
+
+
+def _subclasses(cls: type[Model]) -> Iterator[type[Model]]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def _end(edge: Edge, end: str | None, holder: type[Model], fact: type[BaseModel]) -> str:
+    """The node kind at one end: the holder's kind, or the kind its fact's field refers to."""
+    refs = {s.name: s.ref.kind for s in slots(fact) if s.ref is not None}
+    found = holder.entry_kind if end is None else refs.get(end)
+    if found is None:
+        raise TypeError(f"edge {edge.type}: {end or holder.__name__} names no entry")
+    return found
+
+
+def edge_specs() -> dict[str, EdgeSpec]:
+    """Every edge type declared on a field of a model, by type."""
+    out: dict[str, EdgeSpec] = {}
+    for holder in _subclasses(Model):
+        for slot in slots(holder):
+            edge, fact = slot.edge, slot.model
+            if edge is None or fact is None:
+                continue
+            ends = (_end(edge, edge.tail, holder, fact), _end(edge, edge.head, holder, fact))
+            skip = {"sources", "evidence", edge.tail, edge.head}
+            attributes = tuple(n for n in fact.model_fields if n not in skip)
+            values = _literals(fact.model_fields[edge.where].annotation) if edge.where else None
+            out[edge.type] = EdgeSpec(edge, ends, attributes, values or frozenset())
+    return out
