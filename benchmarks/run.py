@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime
+import datetime as dt
 import gc
 import json
 import os
@@ -139,9 +139,7 @@ def text_layer(rec: Recommender, repeat: int, number: int) -> dict[str, Any]:
             "one site + new sentence": lambda: rec.recommend(
                 {**plain, "symptoms": [f"{SENTENCE} {next(fresh)}"]}
             ),
-            "read a new sentence": lambda: reader._read_text(
-                f"{SENTENCE} {next(fresh)}", reader_today
-            ),
+            "read a new sentence": lambda: reader.read(f"{SENTENCE} {next(fresh)}", reader_today),
         },
         repeat,
         number,
@@ -155,7 +153,7 @@ def text_layer(rec: Recommender, repeat: int, number: int) -> dict[str, Any]:
     }
 
 
-reader_today = datetime.date(2026, 11, 29)
+reader_today = dt.date(2026, 11, 29)
 
 
 def cold_start(repeat: int) -> dict[str, Any]:
@@ -215,11 +213,18 @@ def _rss() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def scale_worker(
-    folder: Path, repeat: int, number: int, with_naive: bool, with_traced_memory: bool
-) -> dict[str, Any]:
-    """Load one synthetic knowledge folder and measure it (run in a fresh process, with the load
-    cache off, so every load parses and checks the YAML)."""
+def _traced_load_peak(folder: Path) -> int:
+    """The peak memory tracemalloc sees while loading and compiling (slow: a pass of its own)."""
+    tracemalloc.start()
+    Recommender(rehabgraph.load_knowledge(folder, max_file_bytes=1 << 40), require_screening=False)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    gc.collect()
+    return peak
+
+
+def _load_and_compile(folder: Path) -> tuple[Recommender, dict[str, Any]]:
+    """Load and compile, timed, with the YAML parsing's share and the memory held."""
     from rehabgraph.knowledge import layers
 
     parse_s = 0.0
@@ -233,15 +238,6 @@ def scale_worker(
         finally:
             parse_s += time.perf_counter() - start
 
-    traced_peak = None
-    if with_traced_memory:  # a first pass under tracemalloc (slow), for the peak it sees
-        tracemalloc.start()
-        Recommender(
-            rehabgraph.load_knowledge(folder, max_file_bytes=1 << 40), require_screening=False
-        )
-        traced_peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        gc.collect()
     layers.read_yaml = timed_read  # type: ignore[assignment]
     rss_before = _rss()
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -253,23 +249,42 @@ def scale_worker(
     held = _rss() - rss_before
     peak_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - peak_before
     layers.read_yaml = read_yaml  # type: ignore[assignment]
-    # what the load cache does on the next start: the same KnowledgeBase from one pickle
+    edges = kb.graph.number_of_edges()
+    return rec, {
+        "load_s": loaded - start,
+        "parse_s": parse_s,
+        "compile_s": built - loaded,
+        "load_us_per_edge": (loaded - start) / edges * 1e6,
+        "load_without_parse_us_per_edge": (loaded - start - parse_s) / edges * 1e6,
+        "compile_us_per_edge": (built - loaded) / edges * 1e6,
+        "memory_held_bytes": held,
+        "bytes_per_edge": held / edges,
+        "peak_rss_growth_bytes": peak_growth,
+    }
+
+
+def _cached_load(kb: rehabgraph.KnowledgeBase) -> dict[str, float]:
+    """What the load cache does on the next start: the same KnowledgeBase from one pickle."""
     with tempfile.TemporaryFile() as f:
         pickle.dump(kb, f, protocol=pickle.HIGHEST_PROTOCOL)
         f.seek(0)
-        start_cached = time.perf_counter()
+        start = time.perf_counter()
         with collector_paused():
-            pickle.load(f)
-        cached_load = time.perf_counter() - start_cached
-    graph = kb.graph
-    edges = graph.number_of_edges()
-    # networkx's share: building the graph again from the loaded knowledge, and its memory
+            # the pickle this function wrote a moment ago, to a private temporary file: trusted
+            pickle.load(f)  # noqa: S301
+        cached_load = time.perf_counter() - start
+    edges = kb.graph.number_of_edges()
+    return {"cached_load_s": cached_load, "cached_load_us_per_edge": cached_load / edges * 1e6}
+
+
+def _graph_share(kb: rehabgraph.KnowledgeBase, *, with_traced_memory: bool) -> dict[str, Any]:
+    """The share of networkx: building the graph again from the loaded knowledge, and its memory."""
     from rehabgraph.graph.build import build_graph
 
     with collector_paused():
-        start_graph = time.perf_counter()
+        start = time.perf_counter()
         build_graph(kb.knowledge)
-        graph_s = time.perf_counter() - start_graph
+        graph_s = time.perf_counter() - start
     graph_bytes = None
     if with_traced_memory:
         tracemalloc.start()
@@ -277,7 +292,17 @@ def scale_worker(
         graph_bytes = tracemalloc.get_traced_memory()[0]
         tracemalloc.stop()
         del again
-    unit = max(0, (len(kb.knowledge.zones) - 30) // 3 // 2)  # a region in the middle
+    edges = kb.graph.number_of_edges()
+    return {
+        "graph_build_s": graph_s,
+        "graph_bytes": graph_bytes,
+        "graph_bytes_per_edge": graph_bytes / edges if graph_bytes else None,
+    }
+
+
+def _queries(rec: Recommender, repeat: int, number: int, *, with_naive: bool) -> dict[str, Any]:
+    """One query on a region in the middle of the synthetic knowledge, against its peers."""
+    unit = max(0, (len(rec.knowledge_base.knowledge.zones) - 30) // 3 // 2)
     fixed = synthetic.synthetic_query(unit)
     answer = rec.recommend(fixed)
     clips_start = time.perf_counter()
@@ -297,30 +322,33 @@ def scale_worker(
         times["naive networkx"] = measure(lambda: peers.naive_networkx(rec, zones), 3, 1)
     ours = {e.exercise_id for e in answer.exercises}
     return {
-        "nodes": graph.number_of_nodes(),
-        "edges": edges,
-        "yaml_bytes": sum(f.stat().st_size for f in folder.glob("*.yaml")),
-        "load_s": loaded - start,
-        "parse_s": parse_s,
-        "compile_s": built - loaded,
-        "graph_build_s": graph_s,
-        "graph_bytes": graph_bytes,
-        "graph_bytes_per_edge": graph_bytes / edges if graph_bytes else None,
-        "cached_load_s": cached_load,
-        "cached_load_us_per_edge": cached_load / edges * 1e6,
-        "load_us_per_edge": (loaded - start) / edges * 1e6,
-        "load_without_parse_us_per_edge": (loaded - start - parse_s) / edges * 1e6,
-        "compile_us_per_edge": (built - loaded) / edges * 1e6,
-        "memory_held_bytes": held,
-        "bytes_per_edge": held / edges,
-        "peak_rss_growth_bytes": peak_growth,
-        "traced_peak_bytes": traced_peak,
         "calls_per_query": calls,
         "answer_exercises": len(answer.exercises),
         "answer_explanations": sum(len(e.explanations) for e in answer.exercises),
         "clips_load_s": clips_load,
         "clips_same_exercises": clips.reach(zones) == ours,
         "query": times,
+    }
+
+
+def scale_worker(
+    folder: Path, repeat: int, number: int, *, with_naive: bool, with_traced_memory: bool
+) -> dict[str, Any]:
+    """Load one synthetic knowledge folder and measure it (run in a fresh process, with the load
+    cache off, so every load parses and checks the YAML)."""
+    traced_peak = _traced_load_peak(folder) if with_traced_memory else None
+    rec, load = _load_and_compile(folder)
+    kb = rec.knowledge_base
+    graph = kb.graph
+    return {
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "yaml_bytes": sum(f.stat().st_size for f in folder.glob("*.yaml")),
+        **load,
+        **_cached_load(kb),
+        **_graph_share(kb, with_traced_memory=with_traced_memory),
+        "traced_peak_bytes": traced_peak,
+        **_queries(rec, repeat, number, with_naive=with_naive),
     }
 
 
@@ -352,9 +380,9 @@ def scaling(sizes: tuple[int, ...], repeat: int, number: int) -> list[dict[str, 
 
 
 def plot(results: dict[str, Any], out: Path) -> None:
-    import matplotlib
+    import matplotlib as mpl
 
-    matplotlib.use("Agg")
+    mpl.use("Agg")
     import matplotlib.pyplot as plt
 
     rows = results["scaling"]
@@ -412,7 +440,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.scale_worker is not None:
-        row = scale_worker(args.scale_worker, args.repeat, args.number, args.naive, args.traced)
+        row = scale_worker(
+            args.scale_worker,
+            args.repeat,
+            args.number,
+            with_naive=args.naive,
+            with_traced_memory=args.traced,
+        )
         print(json.dumps(row))
         return 0
     repeat, number = (5, 5) if args.quick else (30, 50)

@@ -53,7 +53,7 @@ def knowledge_copy(tmp_path: Path) -> Path:
 
 
 class _NoAliasDumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
+    def ignore_aliases(self, _data: Any) -> bool:
         return True
 
 
@@ -62,7 +62,10 @@ Editor = Callable[[str, Callable[[Any], None]], None]
 
 @pytest.fixture
 def edit(knowledge_copy: Path) -> Editor:
-    """edit("zones.yaml", fn): load a file of the copy, let fn change the data, write it back."""
+    """Load a file of the copy, let a function change the data, write it back.
+
+    ``edit("zones.yaml", fn)`` calls ``fn`` with the data of zones.yaml.
+    """
 
     def apply(file: str, change: Callable[[Any], None]) -> None:
         path = knowledge_copy / file

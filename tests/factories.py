@@ -52,26 +52,31 @@ def cited(**overrides: Any) -> Entry:
     return _entry({"sources": [SOURCE], "evidence": EVIDENCE}, overrides)
 
 
-def source(id: str, **overrides: Any) -> Entry:
+def source(entry_id: str, **overrides: Any) -> Entry:
     """A sources.yaml entry, with a locator (a source needs a url, a doi or a locator)."""
     return _entry(
-        {"id": id, "title": id.replace("-", " "), "kind": "article", "locator": "a test"},
+        {
+            "id": entry_id,
+            "title": entry_id.replace("-", " "),
+            "kind": "article",
+            "locator": "a test",
+        },
         overrides,
     )
 
 
-def zone(id: str, **overrides: Any) -> Entry:
+def zone(entry_id: str, **overrides: Any) -> Entry:
     """A zones.yaml entry, named after its id ("wrist"), that is also its only alias."""
-    name = overrides.get("name") or id.replace("-", " ")
+    name = overrides.get("name") or entry_id.replace("-", " ")
     return _entry(
-        {"id": id, "name": name, "region": name.split()[-1], "aliases": [name], **cited()},
+        {"id": entry_id, "name": name, "region": name.split()[-1], "aliases": [name], **cited()},
         overrides,
     )
 
 
-def muscle(id: str, **overrides: Any) -> Entry:
+def muscle(entry_id: str, **overrides: Any) -> Entry:
     """A muscles.yaml entry, named after its id."""
-    return _entry({"id": id, "name": id.replace("-", " "), **cited()}, overrides)
+    return _entry({"id": entry_id, "name": entry_id.replace("-", " "), **cited()}, overrides)
 
 
 def referral(muscle: str, zone: str, **overrides: Any) -> Entry:
@@ -84,13 +89,13 @@ def involves(muscle: str, *how: str, **overrides: Any) -> Entry:
     return _entry({"muscle": muscle, "how": list(how) or ["tight"], **cited()}, overrides)
 
 
-def imbalance(id: str, *involved: Entry, **overrides: Any) -> Entry:
+def imbalance(entry_id: str, *involved: Entry, **overrides: Any) -> Entry:
     """An imbalances.yaml entry involving ``involved`` (made with :func:`involves`)."""
     return _entry(
         {
-            "id": id,
-            "name": id.replace("-", " "),
-            "description": f"The {id.replace('-', ' ')}.",
+            "id": entry_id,
+            "name": entry_id.replace("-", " "),
+            "description": f"The {entry_id.replace('-', ' ')}.",
             "involves": list(involved),
             **cited(),
         },
@@ -128,12 +133,12 @@ def precaution(condition: str, advice: str = "go gently", **overrides: Any) -> E
     return _entry({"condition": condition, "advice": advice, **cited()}, overrides)
 
 
-def exercise(id: str, **overrides: Any) -> Entry:
+def exercise(entry_id: str, **overrides: Any) -> Entry:
     """An exercises.yaml entry with one step, a dosage note and a stop rule."""
-    name = id.replace("-", " ")
+    name = entry_id.replace("-", " ")
     return _entry(
         {
-            "id": id,
+            "id": entry_id,
             "name": name,
             "summary": f"Do the {name}.",
             "steps": [f"Do the {name}."],
@@ -145,9 +150,11 @@ def exercise(id: str, **overrides: Any) -> Entry:
     )
 
 
-def principle(id: str, **overrides: Any) -> Entry:
+def principle(entry_id: str, **overrides: Any) -> Entry:
     """A principles.yaml entry."""
-    return _entry({"id": id, "statement": f"{id.replace('-', ' ')}.", **cited()}, overrides)
+    return _entry(
+        {"id": entry_id, "statement": f"{entry_id.replace('-', ' ')}.", **cited()}, overrides
+    )
 
 
 def step(edge: str, *, reverse: bool = False, **where: list[str]) -> Entry:
@@ -161,12 +168,12 @@ def step(edge: str, *, reverse: bool = False, **where: list[str]) -> Entry:
     return out
 
 
-def rule(id: str, *path: Entry, start: str = "zone", **overrides: Any) -> Entry:
+def rule(entry_id: str, *path: Entry, start: str = "zone", **overrides: Any) -> Entry:
     """A rules.yaml rule walking ``path`` (made with :func:`step`) from a ``start`` node."""
     return _entry(
         {
-            "id": id,
-            "description": f"The {id.replace('-', ' ')} rule.",
+            "id": entry_id,
+            "description": f"The {entry_id.replace('-', ' ')} rule.",
             "start": start,
             "path": list(path),
             "score": 1,
@@ -177,16 +184,16 @@ def rule(id: str, *path: Entry, start: str = "zone", **overrides: Any) -> Entry:
     )
 
 
-def question(id: str, **overrides: Any) -> Entry:
+def question(entry_id: str, **overrides: Any) -> Entry:
     """A safety.yaml red-flag question, asked for every zone and urgent, that refers."""
     return _entry(
         {
-            "id": id,
-            "question": f"Do you have {id.replace('-', ' ')}?",
-            "phrases": [id.replace("-", " ")],
+            "id": entry_id,
+            "question": f"Do you have {entry_id.replace('-', ' ')}?",
+            "phrases": [entry_id.replace("-", " ")],
             "zones": ["all"],
             "urgency": "urgent",
-            "concern": f"possible {id.replace('-', ' ')}",
+            "concern": f"possible {entry_id.replace('-', ' ')}",
             "tell": "See a clinician today.",
             **cited(evidence="guideline"),
         },
@@ -194,7 +201,7 @@ def question(id: str, **overrides: Any) -> Entry:
     )
 
 
-def condition(id: str, **overrides: Any) -> Entry:
+def condition(entry_id: str, **overrides: Any) -> Entry:
     """A safety.yaml condition an exercise may be contraindicated for."""
-    name = id.replace("-", " ")
-    return _entry({"id": id, "name": name, "phrases": [name], **cited()}, overrides)
+    name = entry_id.replace("-", " ")
+    return _entry({"id": entry_id, "name": name, "phrases": [name], **cited()}, overrides)

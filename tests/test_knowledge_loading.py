@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,20 @@ def load_error(path: Path) -> KnowledgeError:
     with pytest.raises(KnowledgeError) as info:
         Recommender(rehabgraph.load_knowledge(path))
     return info.value
+
+
+Breaker = Callable[[str, Callable[[Any], None]], KnowledgeError]
+
+
+@pytest.fixture
+def broken(edit: Editor, knowledge_copy: Path) -> Breaker:
+    """Change one file of a copy of the knowledge and return the error loading the copy raises."""
+
+    def apply(file: str, change: Callable[[Any], None]) -> KnowledgeError:
+        edit(file, change)
+        return load_error(knowledge_copy)
+
+    return apply
 
 
 def test_bundled_knowledge_holds_the_article(kb: rehabgraph.KnowledgeBase) -> None:
@@ -141,10 +156,9 @@ def test_missing_folder_is_a_knowledge_error(tmp_path: Path) -> None:
     ],
 )
 def test_a_broken_reference_names_file_entry_and_problem(
-    edit: Editor, knowledge_copy: Path, file: str, change: Any, entry: str, words: str
+    broken: Breaker, file: str, change: Any, entry: str, words: str
 ) -> None:
-    edit(file, change)
-    err = load_error(knowledge_copy)
+    err = broken(file, change)
     assert (err.file, err.entry) == (file, entry)
     assert words in err.problem
 
@@ -363,10 +377,9 @@ def _exercise(d: Any, exercise_id: str) -> Any:
     ],
 )
 def test_broken_safety_knowledge_is_named(
-    edit: Editor, knowledge_copy: Path, file: str, change: Any, entry: str, words: str
+    broken: Breaker, file: str, change: Any, entry: str, words: str
 ) -> None:
-    edit(file, change)
-    err = load_error(knowledge_copy)
+    err = broken(file, change)
     assert any(p.file == file and p.entry == entry and words in p.problem for p in err.problems), (
         err.problems
     )

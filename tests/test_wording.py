@@ -8,6 +8,7 @@ show a denial without referring for it, read a condition, resolve a place, hold 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,43 +33,73 @@ def _concepts(rec: Recommendation, kind: str, cid: str) -> list[Any]:
     return [c for r in rec.readings for c in r.concepts if c.kind == kind and c.id == cid]
 
 
+def _flags(rec: Recommendation) -> list[str]:
+    return rec.referral.flags if rec.referral else []
+
+
+def _check_refer(p: Phrasing, rec: Recommendation, kb: KnowledgeBase) -> list[str]:
+    flags = _flags(rec)
+    if rec.status != "refer" or p.flag not in flags:
+        return [f"status {rec.status}, flags {flags}: expected a referral for {p.flag}"]
+    if p.urgency and rec.referral and p.urgency != kb.knowledge.questions[p.flag].urgency:
+        return [f"{p.flag} is {kb.knowledge.questions[p.flag].urgency}, expected {p.urgency}"]
+    return []
+
+
+def _check_not_counted(p: Phrasing, rec: Recommendation, kb: KnowledgeBase) -> list[str]:
+    """For "denied" and "not-affirmed": the flag is shown with its modifier, and not referred."""
+    wanted = "negated" if p.expect == "denied" else p.modifier
+    problems = []
+    if p.flag in _flags(rec):
+        problems.append(f"referred for {p.flag}, which was not the person's own")
+    seen = _concepts(rec, "flag", str(p.flag))
+    if not any(wanted in c.modifiers and not c.counted for c in seen):
+        problems.append(f"{p.flag} not shown as {wanted}: {[c.modifiers for c in seen]}")
+    return problems
+
+
+def _check_condition(p: Phrasing, rec: Recommendation, kb: KnowledgeBase) -> list[str]:
+    applied = p.condition in rec.conditions
+    if applied != p.applies:
+        return [f"condition {p.condition} applied={applied}, expected {p.applies}"]
+    if not _concepts(rec, "condition", str(p.condition)):
+        return [f"condition {p.condition} not shown as read"]
+    return []
+
+
+def _check_zones(p: Phrasing, rec: Recommendation, kb: KnowledgeBase) -> list[str]:
+    got = [z.id for s in rec.sites for z in s.zones]
+    return [] if set(p.zones or ()) <= set(got) else [f"zones {got}, expected {p.zones}"]
+
+
+def _check_unread(p: Phrasing, rec: Recommendation, kb: KnowledgeBase) -> list[str]:
+    unread = [w for r in rec.readings for w in r.unread]
+    if rec.status in ("exercise", "no_match") or not unread:
+        return [f"status {rec.status}, unread {unread}: expected the plan held back"]
+    return []
+
+
+def _check_ordinary(p: Phrasing, rec: Recommendation, kb: KnowledgeBase) -> list[str]:
+    return [] if rec.status != "refer" else [f"referred ({_flags(rec)}) for an ordinary wording"]
+
+
+# what each kind of expectation checks; any other kind is an ordinary wording
+CHECKS: dict[str, Callable[[Phrasing, Recommendation, KnowledgeBase], list[str]]] = {
+    "refer": _check_refer,
+    "denied": _check_not_counted,
+    "not-affirmed": _check_not_counted,
+    "condition": _check_condition,
+    "zones": _check_zones,
+    "unread": _check_unread,
+}
+
+
 def check(p: Phrasing, recommender: Recommender, kb: KnowledgeBase) -> list[str]:
     try:
         rec = recommender.recommend(report_for(p, kb))
     except RehabgraphError as exc:
         return [f"raised {type(exc).__name__}: {exc}"]
-    flags = rec.referral.flags if rec.referral else []
-    if p.expect == "refer":
-        if rec.status != "refer" or p.flag not in flags:
-            return [f"status {rec.status}, flags {flags}: expected a referral for {p.flag}"]
-        if p.urgency and rec.referral and p.urgency != kb.knowledge.questions[p.flag].urgency:
-            return [f"{p.flag} is {kb.knowledge.questions[p.flag].urgency}, expected {p.urgency}"]
-        return []
-    if p.expect in ("denied", "not-affirmed"):
-        wanted = "negated" if p.expect == "denied" else p.modifier
-        problems = []
-        if p.flag in flags:
-            problems.append(f"referred for {p.flag}, which was not the person's own")
-        seen = _concepts(rec, "flag", str(p.flag))
-        if not any(wanted in c.modifiers and not c.counted for c in seen):
-            problems.append(f"{p.flag} not shown as {wanted}: {[c.modifiers for c in seen]}")
-        return problems
-    if p.expect == "condition":
-        applied = p.condition in rec.conditions
-        if applied != p.applies:
-            return [f"condition {p.condition} applied={applied}, expected {p.applies}"]
-        if not _concepts(rec, "condition", str(p.condition)):
-            return [f"condition {p.condition} not shown as read"]
-        return []
-    if p.expect == "zones":
-        got = [z.id for s in rec.sites for z in s.zones]
-        return [] if set(p.zones or ()) <= set(got) else [f"zones {got}, expected {p.zones}"]
-    if p.expect == "unread":
-        unread = [w for r in rec.readings for w in r.unread]
-        if rec.status in ("exercise", "no_match") or not unread:
-            return [f"status {rec.status}, unread {unread}: expected the plan held back"]
-        return []
-    return [] if rec.status != "refer" else [f"referred ({flags}) for an ordinary wording"]
+    return CHECKS.get(p.expect, _check_ordinary)(p, rec, kb)
 
 
 def test_the_corpus_is_large_and_covers_every_channel_and_kind() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 from rehabgraph.api.pieces import AnswerPieces
 from rehabgraph.api.recommendation import (
@@ -15,6 +16,7 @@ from rehabgraph.api.recommendation import (
     Referral,
     ResolvedSite,
     ScreeningItem,
+    SourceRef,
     Status,
     TextRead,
 )
@@ -25,7 +27,25 @@ from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.text import one_line
 from rehabgraph.text.reader import Reading
 
-__all__ = ["AnswerWriter"]
+__all__ = ["AnswerParts", "AnswerWriter"]
+
+# how many texts' readings are remembered; past this, a text's reading is written afresh each time
+_WRITTEN_MAX = 4096
+
+
+class AnswerParts(TypedDict, total=False):
+    """What an answer may carry besides its status, sites and report (each part left out is
+    empty)."""
+
+    exercises: Sequence[PlannedExercise]
+    excluded: Sequence[ExcludedExercise]
+    screening: Sequence[ScreeningItem]
+    referral: Referral | None
+    warnings: Sequence[str]
+    conditions: Iterable[str]
+    dropped: Iterable[str]
+    readings: Sequence[TextRead]
+    problems: Sequence[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,17 +64,37 @@ class AnswerWriter:
         status: Status,
         sites: list[ResolvedSite],
         report: PainReport | None,
-        *,
-        exercises: Sequence[PlannedExercise] = (),
-        excluded: Sequence[ExcludedExercise] = (),
-        screening: Sequence[ScreeningItem] = (),
-        referral: Referral | None = None,
-        warnings: Sequence[str] = (),
-        conditions: Iterable[str] = (),
-        dropped: Iterable[str] = (),
-        readings: Sequence[TextRead] = (),
-        problems: Sequence[str] = (),
+        **parts: Unpack[AnswerParts],
     ) -> Recommendation:
+        k = self.knowledge
+        exercises = parts.get("exercises", ())
+        excluded = parts.get("excluded", ())
+        referral = parts.get("referral")
+        return Recommendation(
+            status=status,
+            sites=sites,
+            exercises=list(exercises),
+            excluded=list(excluded),
+            screening=list(parts.get("screening", ())),
+            referral=referral,
+            warnings=list(parts.get("warnings", ())),
+            notice=k.notice,
+            sources=self._sources(exercises, excluded, referral),
+            knowledge_version=k.version,
+            report=report,
+            conditions=list(parts.get("conditions", ())),
+            dropped=list(parts.get("dropped", ())),
+            readings=list(parts.get("readings", ())),
+            problems=list(parts.get("problems", ())),
+        )
+
+    def _sources(
+        self,
+        exercises: Sequence[PlannedExercise],
+        excluded: Sequence[ExcludedExercise],
+        referral: Referral | None,
+    ) -> list[SourceRef]:
+        """Every source the answer cites, once each, in the order they are first cited."""
         k = self.knowledge
         ids: dict[str, None] = {}
         for ex in exercises:
@@ -66,23 +106,7 @@ class AnswerWriter:
         if referral is not None:
             ids.update(dict.fromkeys(referral.sources))
         ids.update(dict.fromkeys(self.pieces.notice_sources))
-        return Recommendation(
-            status=status,
-            sites=sites,
-            exercises=list(exercises),
-            excluded=list(excluded),
-            screening=list(screening),
-            referral=referral,
-            warnings=list(warnings),
-            notice=k.notice,
-            sources=[self.pieces.sources[i] for i in ids],
-            knowledge_version=k.version,
-            report=report,
-            conditions=list(conditions),
-            dropped=list(dropped),
-            readings=list(readings),
-            problems=list(problems),
-        )
+        return [self.pieces.sources[i] for i in ids]
 
     def referral(self, present: Iterable[str]) -> Referral:
         """The referral for the flags present, led by the most urgent."""
@@ -109,7 +133,7 @@ class AnswerWriter:
             known = self.written.get(key)
             if known is None or known[0] is not reading:
                 known = (reading, self._text_read(where, reading, used))
-                if len(self.written) < 4096:
+                if len(self.written) < _WRITTEN_MAX:
                     self.written[key] = known
             out.append(known[1])
         return out
@@ -124,7 +148,7 @@ class AnswerWriter:
             elif m.kind == "flag":
                 q = k.questions[m.id]
                 name = q.concern or one_line(q.question)
-                counted = affirmed(m, q.counts_when_historical)
+                counted = affirmed(m, counts_when_historical=q.counts_when_historical)
             else:
                 name = k.conditions[m.id].name
                 counted = condition_applies(k.conditions[m.id], m)

@@ -6,14 +6,14 @@ cannot be resolved, a condition that cannot be read, or a field that does not va
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from rehabgraph.api.pieces import AnswerPieces
 from rehabgraph.api.recommendation import ResolvedSite
-from rehabgraph.api.report import SNOMED_CT, PainReport, Side, Site
+from rehabgraph.api.report import SNOMED_CT, Coding, PainReport, Side, Site
 from rehabgraph.engine import LocationResolver, Resolution, SiteZones, combine_sides
 from rehabgraph.engine.safety import condition_applies
 from rehabgraph.errors import InvalidReportError, ReportError, UnknownLocationError
@@ -86,44 +86,45 @@ class ReportReader:
         out = ReadReport()
         for i, site in enumerate(report.sites):
             self._site(i, site, today, out)
-        for i, text in enumerate(report.symptoms):
-            reading = self.reader.read(text, today)
-            out.texts.append((f"symptoms[{i}]", reading))
-            if reading.unread or not reading.mentions:
-                out.unread_symptoms.append(text)
-        for i, text in enumerate(report.conditions):
-            reading = self.reader.read(text, today)
-            out.texts.append((f"conditions[{i}]", reading))
-            named = reading.of("condition")
-            for m in named:
-                if condition_applies(self.knowledge.conditions[m.id], m) and (
-                    m.id not in out.conditions
-                ):
-                    out.conditions.append(m.id)
-            if not named and not reading.of("flag"):
-                out.unread_conditions.append(text)
+        self._symptoms(report.symptoms, today, out)
+        self._conditions(report.conditions, today, out)
         for where, reading in out.texts:  # a condition named anywhere else counts too
-            if where.startswith("conditions["):
-                continue
-            for m in reading.of("condition"):
-                if condition_applies(self.knowledge.conditions[m.id], m) and (
-                    m.id not in out.conditions
-                ):
-                    out.conditions.append(m.id)
+            if not where.startswith("conditions["):
+                self._add_conditions(reading.of("condition"), out)
         return out
 
     def read_loose(self, raw: Any, today: date) -> list[tuple[str, Reading]]:
         """Every string anywhere in a report that did not validate, read for flags."""
         return [(where, self.reader.read(text[:5000], today)) for where, text in strings_in(raw)]
 
+    def _symptoms(self, texts: list[str], today: date, out: ReadReport) -> None:
+        for i, text in enumerate(texts):
+            reading = self.reader.read(text, today)
+            out.texts.append((f"symptoms[{i}]", reading))
+            if reading.unread or not reading.mentions:
+                out.unread_symptoms.append(text)
+
+    def _conditions(self, texts: list[str], today: date, out: ReadReport) -> None:
+        for i, text in enumerate(texts):
+            reading = self.reader.read(text, today)
+            out.texts.append((f"conditions[{i}]", reading))
+            named = reading.of("condition")
+            self._add_conditions(named, out)
+            if not named and not reading.of("flag"):
+                out.unread_conditions.append(text)
+
+    def _add_conditions(self, named: Iterable[Mention], out: ReadReport) -> None:
+        """The conditions named that apply (not denied, not long past), each once."""
+        for m in named:
+            if condition_applies(self.knowledge.conditions[m.id], m) and (
+                m.id not in out.conditions
+            ):
+                out.conditions.append(m.id)
+
     # --- sites -----------------------------------------------------------------------------
 
     def _site(self, i: int, site: Site, today: date, out: ReadReport) -> None:
-        words = (
-            site.location
-            if site.location is not None
-            else (site.code.display if site.code else None)
-        )
+        words = _words(site)
         if words is not None:
             out.texts.append((f"sites[{i}].location", self.reader.read(words, today)))
         try:
@@ -153,31 +154,28 @@ class ReportReader:
 
     def _resolve(self, site: Site, today: date) -> tuple[Resolution, str]:
         """Zones from a code the knowledge carries, else from the words (or the code's display)."""
-        if site.code is not None:
-            zones = self.code_index.get((site.code.system, site.code.code), ())
+        code = site.code
+        if code is not None:
+            zones = self.code_index.get((code.system, code.code), ())
             if zones:
-                return self._code_and_words(site, zones, today)
-        words = (
-            site.location
-            if site.location is not None
-            else (site.code.display if site.code else None)
+                return self._code_and_words(site, code, zones, today)
+        words = _words(site)
+        if words is not None:
+            return self.resolver.resolve(words, today), words
+        if code is None:  # a Site that validated has one or the other
+            raise InvalidReportError("a site needs a location (words or a zone id) or a code")
+        raise UnknownLocationError(
+            code.code,
+            [],
+            f"no zone carries the code {code.system}|{code.code}; send the "
+            "location in words (or the code's display) too",
         )
-        if words is None:
-            assert site.code is not None
-            raise UnknownLocationError(
-                site.code.code,
-                [],
-                f"no zone carries the code {site.code.system}|{site.code.code}; send the "
-                "location in words (or the code's display) too",
-            )
-        return self.resolver.resolve(words, today), words
 
     def _code_and_words(
-        self, site: Site, zones: tuple[str, ...], today: date
+        self, site: Site, code: Coding, zones: tuple[str, ...], today: date
     ) -> tuple[Resolution, str]:
         """A coded site: the code names the zones; words given too must not name others."""
-        assert site.code is not None
-        said = site.location or site.code.display or f"{site.code.system}|{site.code.code}"
+        said = site.location or code.display or f"{code.system}|{code.code}"
         if site.location is None:
             return Resolution(zones, frozenset(), ()), said
         try:
@@ -188,7 +186,7 @@ class ReportReader:
             names = self.knowledge.zones
             raise InvalidReportError(
                 f"site {site.location!r} names {', '.join(names[z].name for z in words.zones)} "
-                f"but its code {site.code.code} names {', '.join(names[z].name for z in zones)}"
+                f"but its code {code.code} names {', '.join(names[z].name for z in zones)}"
             )
         return Resolution(zones, words.sides, words.unmatched, words.reading), said
 
@@ -203,6 +201,13 @@ class ReportReader:
         raise InvalidReportError(
             f"unknown laterality code {site.laterality.code!r}; rehabgraph knows {known}"
         )
+
+
+def _words(site: Site) -> str | None:
+    """The site's words: its location, else its code's display."""
+    return (
+        site.location if site.location is not None else (site.code.display if site.code else None)
+    )
 
 
 def _side(given: Side | None, named: frozenset[str], location: str) -> Side | None:

@@ -10,18 +10,26 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from rehabgraph.api.answers import AnswerWriter
 from rehabgraph.api.loading import load_knowledge
 from rehabgraph.api.pieces import AnswerPieces
 from rehabgraph.api.reading import ReadReport, ReportReader
-from rehabgraph.api.recommendation import Recommendation, ScreeningItem, Status, WhyNot
+from rehabgraph.api.recommendation import (
+    Recommendation,
+    ScreeningItem,
+    Status,
+    TextRead,
+    WhyNot,
+)
 from rehabgraph.api.report import PainReport
 from rehabgraph.api.whynot import why_not
 from rehabgraph.engine import (
     Adapter,
+    CompiledRules,
     Feedback,
     LocationResolver,
     SafetyIndex,
@@ -29,6 +37,7 @@ from rehabgraph.engine import (
     compile_rules,
     plan,
 )
+from rehabgraph.engine.safety import TextSaid
 from rehabgraph.errors import (
     InvalidReportError,
     RehabgraphError,
@@ -126,6 +135,11 @@ class Recommender:
         return self._kb
 
     @property
+    def compiled(self) -> CompiledRules:
+        """The rules compiled when the recommender was built (lint reads them, not again)."""
+        return self._compiled
+
+    @property
     def resolver(self) -> LocationResolver:
         return self._resolver
 
@@ -149,7 +163,7 @@ class Recommender:
         Answering one can open others (the Ottawa knee questions follow "was there an injury?").
         """
         report = _as_report(report)
-        read = self._reading.read(report, report.reported_on or date.today())
+        read = self._reading.read(report, report.reported_on or _local_today())
         return self._writer.screening_items(self._screen(report, read).unanswered)
 
     def recommend_many(
@@ -183,7 +197,7 @@ class Recommender:
                 report = PainReport.model_validate(report)
             except InvalidReportError as exc:
                 return self._refer_invalid(report, exc)
-        read = self._reading.read(report, report.reported_on or date.today())
+        read = self._reading.read(report, report.reported_on or _local_today())
         screen = self._screen(report, read)
         writer = self._writer
         if screen.present:  # the red-flag decision comes before anything else can fail
@@ -223,7 +237,7 @@ class Recommender:
                 conditions=read.conditions,
                 readings=readings,
             )
-        return self._plan(report, read, feedback, screening, warnings, readings)
+        return self._plan(report, read, feedback, _Drafted(screening, warnings, readings))
 
     def why_not(self, report: PainReport | Mapping[str, Any], exercise_id: str) -> WhyNot:
         """Why ``exercise_id`` is, or is not, in the plan for ``report``.
@@ -250,15 +264,13 @@ class Recommender:
         return self._safety.screen(
             read.zones,
             report.answers,
-            read.flags,
+            TextSaid(read.flags, tuple(read.ages), unread=bool(read.unread_symptoms)),
             age=report.age,
-            ages_said=read.ages,
-            explicit_only=bool(read.unread_symptoms),
         )
 
     def _refer_invalid(self, raw: Any, exc: InvalidReportError) -> Recommendation:
         """A report that does not validate still refers when a red flag can be read in it."""
-        today = date.today()
+        today = _local_today()
         texts = self._reading.read_loose(raw, today)
         answers = raw.get("answers") if isinstance(raw, Mapping) else None
         said = (
@@ -267,7 +279,7 @@ class Recommender:
             else {}
         )
         flags = [m for _, r in texts for m in r.of("flag")]
-        screen = self._safety.screen((), said, flags)
+        screen = self._safety.screen((), said, TextSaid(flags))
         if not screen.present:
             raise exc
         writer = self._writer
@@ -289,11 +301,11 @@ class Recommender:
             "no plan is given until it is reworded (or removed) or a clinician has seen it."
             for text in read.unread_conditions
         ]
-        for text in read.unread_symptoms:
-            warnings.append(
-                f"rehabgraph could not read all of the symptom {text!r}; if it worries you, see "
-                "a clinician. Answer every screening question before exercising."
-            )
+        warnings.extend(
+            f"rehabgraph could not read all of the symptom {text!r}; if it worries you, see "
+            "a clinician. Answer every screening question before exercising."
+            for text in read.unread_symptoms
+        )
         if screen.answered_by_text:
             names = ", ".join(screen.answered_by_text)
             warnings.append(f"Taken as answered no from your words: {names}.")
@@ -309,11 +321,10 @@ class Recommender:
         report: PainReport,
         read: ReadReport,
         feedback: dict[str, Feedback],
-        screening: list[ScreeningItem],
-        warnings: list[str],
-        readings: list[Any],
+        drafted: _Drafted,
     ) -> Recommendation:
         k = self._kb.knowledge
+        warnings = drafted.warnings
         writer = self._writer
         conditions = read.conditions
         held = frozenset(conditions)
@@ -350,11 +361,11 @@ class Recommender:
             report,
             exercises=exercises,
             excluded=excluded,
-            screening=screening,
+            screening=drafted.screening,
             warnings=warnings,
             conditions=conditions,
             dropped=result.dropped,
-            readings=readings,
+            readings=drafted.readings,
         )
 
     def _unknown_answers(self, ids: Iterable[str]) -> str:
@@ -380,6 +391,20 @@ class Recommender:
                 )
             out[family] = Feedback(fb.exercise_id, fb.pain_during, fb.reps_with_good_form)
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Drafted:
+    """What is written before planning: the open questions, the warnings, what was read."""
+
+    screening: list[ScreeningItem]
+    warnings: list[str]  # the plan adds its own to these
+    readings: list[TextRead]
+
+
+def _local_today() -> date:
+    """The person's own calendar day, on purpose: a report is dated where it is written."""
+    return datetime.now().astimezone().date()
 
 
 def _as_report(report: PainReport | Mapping[str, Any]) -> PainReport:

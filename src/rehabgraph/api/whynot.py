@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from rehabgraph.api.recommendation import Recommendation, WhyNot
@@ -25,29 +26,55 @@ def why_not(
     k = knowledge
     if exercise_id not in k.exercises:
         raise UnknownExerciseError(exercise_id, close_matches(exercise_id, k.exercises))
-    name = k.exercises[exercise_id].name
+    asked = _Asked(exercise_id, k.exercises[exercise_id].name)
+    found = _in_plan_or_no_plan(asked, rec)
+    if found is None:
+        found = _left_out(asked, k, rec, max_exercises)
+    return found if found is not None else _not_planned(asked, k, rec, reached_from)
 
-    def answer(reason: Any, message: str, **more: Any) -> WhyNot:
-        return WhyNot(exercise_id=exercise_id, name=name, reason=reason, message=message, **more)
 
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """The exercise asked about, and the answer about it."""
+
+    exercise_id: str
+    name: str
+
+    def answer(self, reason: Any, message: str, **more: Any) -> WhyNot:
+        return WhyNot(
+            exercise_id=self.exercise_id, name=self.name, reason=reason, message=message, **more
+        )
+
+
+def _in_plan_or_no_plan(asked: _Asked, rec: Recommendation) -> WhyNot | None:
+    """Recommended, or no exercise at all (referred, or held for screening)."""
+    name = asked.name
     planned = {e.exercise_id: e for e in rec.exercises}
-    if exercise_id in planned:
-        return answer(
+    if asked.exercise_id in planned:
+        return asked.answer(
             "recommended",
             f"The {name} is in your plan.",
-            sources=sorted({s for x in planned[exercise_id].explanations for s in x.sources}),
+            sources=sorted({s for x in planned[asked.exercise_id].explanations for s in x.sources}),
         )
     if rec.status == "refer" and rec.referral is not None:
-        return answer(
+        return asked.answer(
             "referred",
             f"No exercise is recommended: {rec.referral.reason}",
             sources=rec.referral.sources,
         )
     if rec.status == "needs_screening":
-        return answer(
+        return asked.answer(
             "needs_screening",
             "No exercise is recommended until the screening questions are answered.",
         )
+    return None
+
+
+def _left_out(
+    asked: _Asked, k: Knowledge, rec: Recommendation, max_exercises: int | None
+) -> WhyNot | None:
+    """Reached, but left out: excluded for the person, replaced by a version, or outranked."""
+    name, exercise_id = asked.name, asked.exercise_id
     swapped = next((e for e in rec.exercises if e.adapted_from == exercise_id), None)
     excluded = next((x for x in rec.excluded if x.exercise_id == exercise_id), None)
     if excluded is not None:
@@ -57,7 +84,7 @@ def why_not(
             else (k.exercises[excluded.replaced_by].name if excluded.replaced_by else None)
         )
         instead = f" The plan uses the {final} instead." if final else ""
-        return answer(
+        return asked.answer(
             "excluded",
             f"The {name} is left out for you: {excluded.reason}.{instead}",
             replaced_by=swapped.exercise_id if swapped is not None else excluded.replaced_by,
@@ -65,18 +92,26 @@ def why_not(
         )
     if swapped is not None:
         why = swapped.explanations[0].sentence if swapped.explanations else ""
-        return answer(
+        return asked.answer(
             "replaced",
             f"The {name} was replaced by the {swapped.name}. {why}",
             replaced_by=swapped.exercise_id,
             sources=swapped.explanations[0].sources if swapped.explanations else [],
         )
     if exercise_id in rec.dropped:
-        return answer(
+        return asked.answer(
             "outranked",
             f"The {name} fits, but other exercises ranked higher and "
             f"the plan is kept to {max_exercises} exercises.",
         )
+    return None
+
+
+def _not_planned(
+    asked: _Asked, k: Knowledge, rec: Recommendation, reached_from: Mapping[str, tuple[str, ...]]
+) -> WhyNot:
+    """Not reached: another version of it is planned, or nothing in the report leads to it."""
+    name, exercise_id = asked.name, asked.exercise_id
     family = k.exercises[exercise_id].family_id
     sibling = next(
         (
@@ -87,7 +122,7 @@ def why_not(
         None,
     )
     if sibling is not None:
-        return answer(
+        return asked.answer(
             "another_version",
             f"The {name} is another version of the {sibling.name}, which is in your plan; it "
             "comes in when that version hurts, is too easy, or is not advised for you.",
@@ -102,7 +137,7 @@ def why_not(
         if zones
         else " No zone reaches it directly; it comes in as part of another exercise's plan."
     )
-    return answer(
+    return asked.answer(
         "not_reachable",
         f"Nothing in your report leads to the {name}.{where}",
         reached_from=list(zones),

@@ -27,19 +27,17 @@ EXIT_OK, EXIT_KNOWLEDGE, EXIT_USAGE, EXIT_REFER, EXIT_HELD = 0, 1, 2, 3, 4
 
 def fail(message: str, code: int) -> int:
     """Say what went wrong on one line of stderr; returns the exit code."""
-    print(f"rehabgraph: error: {message}", file=sys.stderr)
+    sys.stderr.write(f"rehabgraph: error: {message}\n")
     return code
 
 
 def knowledge_failure(exc: KnowledgeError) -> int:
     """Every problem of a broken knowledge folder on stderr; returns EXIT_KNOWLEDGE."""
-    print(
+    sys.stderr.write(
         f"rehabgraph: the knowledge has {len(exc.problems)} problem"
-        f"{'s' if len(exc.problems) != 1 else ''}:",
-        file=sys.stderr,
+        f"{'s' if len(exc.problems) != 1 else ''}:\n"
     )
-    for problem in exc.problems:
-        print(f"  {problem}", file=sys.stderr)
+    sys.stderr.writelines(f"  {problem}\n" for problem in exc.problems)
     return EXIT_KNOWLEDGE
 
 

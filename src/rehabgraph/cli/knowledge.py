@@ -45,11 +45,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         kb, label = _load_for_check(args.path)
         if args.knowledge_command == "stats":
-            return _stats(kb, args.json, out)
+            return _stats(kb, out, as_json=args.json)
         # the recommender's own checks (plan order, phrase indexes); it compiles the rules once,
         # and lint reads them from it rather than compiling them again
         recommender = Recommender(kb)
-        warnings = lint(kb, recommender._compiled)
+        warnings = lint(kb, recommender.compiled)
     except KnowledgeError as exc:
         return knowledge_failure(exc)
     out.writelines(f"warning: {warning}\n" for warning in warnings)
@@ -77,7 +77,7 @@ def _load_for_check(path: str | None) -> tuple[KnowledgeBase, str]:
     return load_knowledge(path), path
 
 
-def _stats(kb: KnowledgeBase, as_json: bool, out: TextIO) -> int:
+def _stats(kb: KnowledgeBase, out: TextIO, *, as_json: bool) -> int:
     import json
 
     from rehabgraph.graph.stats import knowledge_stats

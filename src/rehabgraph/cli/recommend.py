@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 __all__ = ["add_parser", "run"]
 
 _EXIT_FOR_STATUS = {"refer": EXIT_REFER, "needs_screening": EXIT_HELD}
+# --feedback EXERCISE:PAIN:REPS has three parts; EXERCISE:PAIN has two
+_FEEDBACK_WITH_REPS = 3
 _YES_NO = {"yes": True, "y": True, "true": True, "no": False, "n": False, "false": False}
 
 
@@ -150,7 +152,7 @@ def _pictures(args: argparse.Namespace, rec: Recommendation) -> int:
             getattr(viz, name)(rec).savefig(path, dpi=120)
         except OSError as exc:
             return fail(f"cannot write {path}: {exc.strerror or exc}", EXIT_USAGE)
-        print(f"rehabgraph: wrote {path}", file=sys.stderr)
+        sys.stderr.write(f"rehabgraph: wrote {path}\n")
     return EXIT_OK
 
 
@@ -168,7 +170,7 @@ def _report(args: argparse.Namespace) -> dict[str, Any]:
         if len(parts) not in (2, 3) or not all(p.strip().isdigit() for p in parts[1:]):
             raise ValueError(f"--feedback takes EXERCISE:PAIN or EXERCISE:PAIN:REPS, not {item!r}")
         entry: dict[str, Any] = {"exercise_id": parts[0].strip(), "pain_during": int(parts[1])}
-        if len(parts) == 3:
+        if len(parts) == _FEEDBACK_WITH_REPS:
             entry["reps_with_good_form"] = int(parts[2])
         feedback.append(entry)
     return {

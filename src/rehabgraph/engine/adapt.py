@@ -146,10 +146,8 @@ class Adapter:
                 fb.pain_during <= words.progress_when_pain_at_most
                 and reps is not None
                 and fb.reps_with_good_form >= reps
-                and self._harder(fb.exercise_id) is not None
+                and (harder := self._harder(fb.exercise_id)) is not None
             ):
-                harder = self._harder(fb.exercise_id)
-                assert harder is not None
                 chain.append(harder)
                 names["to"] = k.exercises[harder].name
                 sentences.append(words.progressed.format_map(names))

@@ -25,19 +25,42 @@ _SWAPS = frozenset(t for t, spec in EDGES.items() if spec.edge.swaps)
 def lint(kb: KnowledgeBase, compiled: CompiledRules) -> list[KnowledgeProblem]:
     """Every warning about ``kb``, in a stable order."""
     k = kb.knowledge
-    graph = kb.graph
-    out: list[KnowledgeProblem] = []
+    reached, fired = _reached_and_fired(kb, compiled)
+    cited = _cited(kb)
+    return [
+        *(
+            KnowledgeProblem(
+                "zones.yaml", zone, "reaches no exercise: no rule walks from it to an exercise"
+            )
+            for zone in k.zones
+            if not compiled.from_zone.get(zone, ())
+        ),
+        *(
+            KnowledgeProblem("exercises.yaml", ex, "no rule can reach it from any zone")
+            for ex in sorted(set(k.exercises) - reached)
+        ),
+        *_muscles_referring_nowhere(kb),
+        *(
+            KnowledgeProblem("rules.yaml", rule.id, "never fires on this knowledge")
+            for rule in k.rules
+            if rule.id not in fired
+        ),
+        *_zones_unscreened(kb),
+        *(
+            KnowledgeProblem("sources.yaml", source, "is never cited")
+            for source in k.sources
+            if source not in cited
+        ),
+    ]
 
+
+def _reached_and_fired(kb: KnowledgeBase, compiled: CompiledRules) -> tuple[set[str], set[str]]:
+    """The exercises the zones' rules reach (with every version of each), and the rules that
+    fire on the way."""
     reached: set[str] = set()
     fired: set[str] = set()
-    for zone in k.zones:
+    for zone in kb.knowledge.zones:
         matches = compiled.from_zone.get(zone, ())
-        if not matches:
-            out.append(
-                KnowledgeProblem(
-                    "zones.yaml", zone, "reaches no exercise: no rule walks from it to an exercise"
-                )
-            )
         reached.update(m.exercise for m in matches)
         fired.update(m.rule.id for m in matches)
     queue = sorted(reached)
@@ -46,36 +69,35 @@ def lint(kb: KnowledgeBase, compiled: CompiledRules) -> list[KnowledgeProblem]:
         nxt = [m.exercise for m in compiled.from_exercise.get(ex, ())]
         fired.update(m.rule.id for m in compiled.from_exercise.get(ex, ()))
         # an easier or harder version stands in for a reached exercise (Edge(swaps=True))
-        nxt.extend(other for _, other, t in graph.out_edges(ex, keys=True) if t in _SWAPS)
+        nxt.extend(other for _, other, t in kb.graph.out_edges(ex, keys=True) if t in _SWAPS)
         for other in nxt:
             if other not in reached:
                 reached.add(other)
                 queue.append(other)
-    for ex in sorted(set(k.exercises) - reached):
-        out.append(KnowledgeProblem("exercises.yaml", ex, "no rule can reach it from any zone"))
-    for muscle in k.muscles:
-        if not any(t == "refers_pain_to" for _, _, t in graph.out_edges(muscle, keys=True)):
-            out.append(
-                KnowledgeProblem(
-                    "muscles.yaml", muscle, "refers pain nowhere (no referral in referrals.yaml)"
-                )
-            )
-    for rule in k.rules:
-        if rule.id not in fired:
-            out.append(KnowledgeProblem("rules.yaml", rule.id, "never fires on this knowledge"))
+    return reached, fired
+
+
+def _muscles_referring_nowhere(kb: KnowledgeBase) -> list[KnowledgeProblem]:
+    graph = kb.graph
+    return [
+        KnowledgeProblem(
+            "muscles.yaml", muscle, "refers pain nowhere (no referral in referrals.yaml)"
+        )
+        for muscle in kb.knowledge.muscles
+        if not any(t == "refers_pain_to" for _, _, t in graph.out_edges(muscle, keys=True))
+    ]
+
+
+def _zones_unscreened(kb: KnowledgeBase) -> list[KnowledgeProblem]:
+    k = kb.knowledge
     asked = {z for q in k.questions.values() for z in (k.zones if "all" in q.zones else q.zones)}
-    for zone in k.zones:
-        if zone not in asked:
-            out.append(
-                KnowledgeProblem(
-                    "safety.yaml", zone, "no red-flag screening question is asked for this zone"
-                )
-            )
-    cited = _cited(kb)
-    for source in k.sources:
-        if source not in cited:
-            out.append(KnowledgeProblem("sources.yaml", source, "is never cited"))
-    return out
+    return [
+        KnowledgeProblem(
+            "safety.yaml", zone, "no red-flag screening question is asked for this zone"
+        )
+        for zone in k.zones
+        if zone not in asked
+    ]
 
 
 def _cited(kb: KnowledgeBase) -> set[str]:

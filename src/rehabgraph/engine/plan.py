@@ -71,15 +71,64 @@ def plan(
     harder one, or nowhere); a swapped exercise's explanations are extended along the swap, and
     rules that start at an exercise start from where it ended up.
     """
-    items: dict[str, PlannedItem] = {}
-    weight_of: dict[str, float] = {}
-    swaps: dict[str, Swap] = {}
+    planner = _Planner(compiled, adapt)
+    planner.from_sites(sites, scoring)
+    planner.from_exercises()
+    for item in planner.items.values():
+        item.score = round(item.score, 3)
+    items, dropped = _capped(planner.items, scoring.max_exercises, compiled.must_follow)
+    ranked = _ordered(items, compiled.must_follow)
+    return Plan([items[e] for e in ranked], planner.swaps, dropped)
 
-    def land(match: Match) -> Match | None:
+
+@dataclass(slots=True)
+class _Planner:
+    """One query's plan as it grows, from the sites' zones and then from the exercises."""
+
+    compiled: CompiledRules
+    adapt: Callable[[str], Swap]
+    items: dict[str, PlannedItem] = field(default_factory=dict)
+    weight_of: dict[str, float] = field(default_factory=dict)
+    site_of: dict[str, int] = field(default_factory=dict)
+    swaps: dict[str, Swap] = field(default_factory=dict)
+    # (exercise, rule, site) -> the best score that rule has given the exercise for that site:
+    # a rule counts once per exercise and site, by its strongest path; every path still explains
+    best: dict[tuple[str, str, int], float] = field(default_factory=dict)
+
+    def from_sites(self, sites: Sequence[SiteZones], scoring: Scoring) -> None:
+        for index, site in enumerate(sites):
+            intensity = scoring.default_intensity if site.intensity is None else site.intensity
+            weight = scoring.base + scoring.per_intensity_point * intensity
+            sides: set[str] = {site.side} if site.side else set()
+            for zone in site.zones:
+                for match in self.compiled.from_zone.get(zone, ()):
+                    landed = self.land(match)
+                    if landed is not None:
+                        self.add(landed, weight, sides, match.nodes[-1], index)
+
+    def from_exercises(self) -> None:
+        """Rules that start at an exercise already in the plan."""
+        items = self.items
+        queue = sorted(items)
+        while queue:
+            start = queue.pop(0)
+            for match in self.compiled.from_exercise.get(start, ()):
+                landed = self.land(match)
+                if landed is not None and self.add(
+                    landed,
+                    self.weight_of[start],
+                    set(items[start].sides),
+                    match.nodes[-1],
+                    self.site_of[start],
+                ):
+                    queue.append(landed.exercise)
+
+    def land(self, match: Match) -> Match | None:
+        """The match carried to where its exercise ends up for this person, or None."""
         exercise = match.nodes[-1]
-        swap = swaps.get(exercise)
+        swap = self.swaps.get(exercise)
         if swap is None:
-            swap = swaps[exercise] = adapt(exercise)
+            swap = self.swaps[exercise] = self.adapt(exercise)
         if swap.target is None:
             return None
         if len(swap.chain) == 1 and not swap.sentences:
@@ -93,71 +142,49 @@ def plan(
             weight=match.weight,
         )  # a new walk, with no compiled index: its explanation is written for this answer
 
-    # (exercise, rule, site) -> the best score that rule has given the exercise for that site:
-    # a rule counts once per exercise and site, by its strongest path; every path still explains
-    best: dict[tuple[str, str, int], float] = {}
-
-    def add(match: Match, weight: float, sides: set[str], origin: str, site: int) -> bool:
+    def add(self, match: Match, weight: float, sides: set[str], origin: str, site: int) -> bool:
         """Add one landed match; True when it brought a new exercise into the plan."""
         exercise = match.nodes[-1]
         rule = match.rule
-        item = items.get(exercise)
+        item = self.items.get(exercise)
         new = item is None
         if item is None:
-            item = items[exercise] = PlannedItem(exercise)
+            item = self.items[exercise] = PlannedItem(exercise)
         walk = (rule.id, match.nodes)
         if walk in item.walked:
             return False
         item.walked.add(walk)
         value = rule.score * match.weight * weight
         key = (exercise, rule.id, site)
-        previous = best.get(key, 0.0)
+        previous = self.best.get(key, 0.0)
         if value > previous:
             item.score += value - previous
-            best[key] = value
+            self.best[key] = value
         item.sides |= sides
         item.matches.append(match)
         if origin != exercise and origin not in item.adapted_from:
             item.adapted_from.append(origin)
-        known = weight_of.get(exercise)
+        known = self.weight_of.get(exercise)
         if known is None or weight > known:
-            weight_of[exercise] = weight
-        site_of.setdefault(exercise, site)
+            self.weight_of[exercise] = weight
+        self.site_of.setdefault(exercise, site)
         return new
 
-    site_of: dict[str, int] = {}
-    for index, site in enumerate(sites):
-        intensity = scoring.default_intensity if site.intensity is None else site.intensity
-        weight = scoring.base + scoring.per_intensity_point * intensity
-        sides: set[str] = {site.side} if site.side else set()
-        for zone in site.zones:
-            for match in compiled.from_zone.get(zone, ()):
-                landed = land(match)
-                if landed is not None:
-                    add(landed, weight, sides, match.nodes[-1], index)
 
-    queue = sorted(items)
-    while queue:  # rules that start at an exercise already in the plan
-        start = queue.pop(0)
-        for match in compiled.from_exercise.get(start, ()):
-            landed = land(match)
-            if landed is not None and add(
-                landed, weight_of[start], set(items[start].sides), match.nodes[-1], site_of[start]
-            ):
-                queue.append(landed.exercise)
-
-    for item in items.values():
-        item.score = round(item.score, 3)
-    dropped: list[str] = []
-    if scoring.max_exercises is not None and len(items) > scoring.max_exercises:
-        ranked_by_score = sorted(items, key=lambda e: (-items[e].score, e))
-        keep = set(ranked_by_score[: scoring.max_exercises])
-        for exercise in list(keep):  # what must come first stays with what needs it
-            keep |= {b for b in compiled.must_follow.get(exercise, ()) if b in items}
-        dropped = [e for e in ranked_by_score if e not in keep]
-        items = {e: items[e] for e in items if e in keep}
-    ranked = _ordered(items, compiled.must_follow)
-    return Plan([items[e] for e in ranked], swaps, dropped)
+def _capped(
+    items: dict[str, PlannedItem],
+    max_exercises: int | None,
+    must_follow: Mapping[str, frozenset[str]],
+) -> tuple[dict[str, PlannedItem], list[str]]:
+    """The ``max_exercises`` best-scored items (with what they must follow), and those left out."""
+    if max_exercises is None or len(items) <= max_exercises:
+        return items, []
+    ranked_by_score = sorted(items, key=lambda e: (-items[e].score, e))
+    keep = set(ranked_by_score[:max_exercises])
+    for exercise in list(keep):  # what must come first stays with what needs it
+        keep |= {b for b in must_follow.get(exercise, ()) if b in items}
+    dropped = [e for e in ranked_by_score if e not in keep]
+    return {e: items[e] for e in items if e in keep}, dropped
 
 
 def _ordered(

@@ -19,6 +19,10 @@ from rehabgraph.text.reader import Reader, Reading
 
 __all__ = ["LocationResolver", "Resolution"]
 
+# a word this long or longer, in a longer phrase that names no zone, is checked for a typo alone
+# (shorter words match too many names by chance)
+_TYPO_WORD_MIN = 4
+
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
@@ -116,7 +120,7 @@ class LocationResolver:
             )
         close = close_matches(phrase, candidates, n=5, cutoff=70)
         for word in phrase.split():  # a typo in one word of a longer phrase
-            if len(word) >= 4:
+            if len(word) >= _TYPO_WORD_MIN:
                 close += close_matches(word, candidates, n=3, cutoff=80)
         if broad is not None:
             close += [self.zone_names[z] for z in broad[1]]

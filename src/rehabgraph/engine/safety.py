@@ -14,15 +14,22 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from rehabgraph.knowledge.base import Knowledge
-from rehabgraph.knowledge.models import URGENCY_ORDER, Condition, ScreeningQuestion
+from rehabgraph.knowledge.models import URGENCY_ORDER, AgeRule, Condition, ScreeningQuestion
 from rehabgraph.text.reader import Mention
 
-__all__ = ["SafetyIndex", "Screening", "affirmed", "condition_applies"]
+__all__ = [
+    "NOTHING_SAID",
+    "SafetyIndex",
+    "Screening",
+    "TextSaid",
+    "affirmed",
+    "condition_applies",
+]
 
 _NOT_THEIRS_NOW = frozenset({"negated", "family", "hypothetical"})
 
 
-def affirmed(mention: Mention, counts_when_historical: bool = False) -> bool:
+def affirmed(mention: Mention, *, counts_when_historical: bool = False) -> bool:
     """A mention the person says of themselves, now (or in the past, where the past counts).
     An uncertain mention ("I think I might have wet myself") is affirmed: caution."""
     if mention.modifiers & _NOT_THEIRS_NOW:
@@ -59,12 +66,25 @@ class Screening:
 
 
 @dataclass(frozen=True, slots=True)
+class TextSaid:
+    """What a report's free text said about red flags: the flag mentions, the ages it names,
+    and whether some of its words could not be read (then its denials answer nothing)."""
+
+    mentions: Sequence[Mention] = ()
+    ages: tuple[int, ...] = ()
+    unread: bool = False
+
+
+NOTHING_SAID = TextSaid()
+
+
+@dataclass(frozen=True, slots=True)
 class SafetyIndex:
     questions: Mapping[str, ScreeningQuestion]
     order: Mapping[str, int]  # question id -> its place in safety.yaml
     by_zone: Mapping[str, tuple[str, ...]]
     by_code: Mapping[tuple[str, str], tuple[str, ...]]  # (system, code) -> flag ids
-    aged: tuple[str, ...]  # questions with an age rule
+    aged: tuple[tuple[str, AgeRule], ...]  # questions with an age rule, and the rule
     gates: Mapping[str, tuple[tuple[str, bool], ...]]  # question -> its only_if, as pairs
     flags: frozenset[str]  # the questions with an urgency (a gate has none)
 
@@ -85,7 +105,7 @@ class SafetyIndex:
             order=MappingProxyType({q: i for i, q in enumerate(questions)}),
             by_zone=MappingProxyType({z: tuple(v) for z, v in by_zone.items()}),
             by_code=MappingProxyType({k: tuple(v) for k, v in by_code.items()}),
-            aged=tuple(q.id for q in questions.values() if q.age is not None),
+            aged=tuple((q.id, q.age) for q in questions.values() if q.age is not None),
             gates=MappingProxyType({q.id: tuple(q.only_if.items()) for q in questions.values()}),
             flags=frozenset(q.id for q in questions.values() if q.urgency is not None),
         )
@@ -102,57 +122,27 @@ class SafetyIndex:
         self,
         zones: Iterable[str],
         answers: Mapping[str, bool],
-        mentions: Sequence[Mention] = (),
+        text: TextSaid = NOTHING_SAID,
+        *,
         age: int | None = None,
-        ages_said: Iterable[int] = (),
-        explicit_only: bool = False,
     ) -> Screening:
         """Which red flags are present, which questions are still open.
 
         A flag is present when answered yes, affirmed in any text, or decided by age, for
         whatever zone; its gate (``only_if``) rules it out only when the gate was answered the
         other way. ``age`` is the report's own field (it can answer no); ages read from text
-        can only answer yes. With ``explicit_only`` (words the reader could not read), denials
-        in text do not answer anything.
+        can only answer yes. When some words could not be read (``text.unread``), denials in
+        text do not answer anything.
         """
         in_order = self.questions_for(zones)
         questions = self.questions
         gates = self.gates
         unknown = tuple(sorted(a for a in answers if a not in questions))
         said: dict[str, bool] = {q: v for q, v in answers.items() if q in questions}
-        if not mentions and age is None and not said:  # nothing said: ungated questions open
+        if not text.mentions and age is None and not said:  # nothing said: ungated questions open
             return Screening((), tuple(q for q in in_order if not gates[q]), unknown)
-        by_age: list[str] = []
-        for q in self.aged:
-            rule = self.questions[q].age
-            assert rule is not None
-            if age is not None:
-                if not rule.applies(age):
-                    if q not in said:
-                        said[q] = False
-                        by_age.append(q)
-                    continue
-                if rule.decides and not said.get(q):
-                    said[q] = True
-                    by_age.append(q)
-            elif rule.decides and any(rule.applies(a) for a in ages_said) and not said.get(q):
-                said[q] = True
-                by_age.append(q)
-        yes = {
-            m.id
-            for m in mentions
-            if m.id in self.questions and affirmed(m, self.questions[m.id].counts_when_historical)
-        }
-        for q in yes:
-            said[q] = True
-        denied = {m.id for m in mentions if m.modifiers == {"negated"}} - yes
-        others = {m.id for m in mentions} - yes - denied
-        by_text: list[str] = []
-        if not explicit_only:
-            for q in sorted(denied - others, key=self.order.__getitem__):
-                if q not in said:
-                    said[q] = False
-                    by_text.append(q)
+        by_age = self._answer_by_age(said, age, text.ages)
+        denied, others, by_text = self._answer_by_text(said, text)
         flags = self.flags
         present = tuple(
             sorted(
@@ -176,6 +166,50 @@ class SafetyIndex:
             answered_by_age=tuple(by_age),
             not_affirmed=tuple(sorted(others, key=self.order.__getitem__)),
         )
+
+    def _answer_by_age(
+        self, said: dict[str, bool], age: int | None, ages_said: Iterable[int]
+    ) -> list[str]:
+        """Answer the age questions in ``said`` that age decides; returns the ones answered."""
+        by_age: list[str] = []
+        for q, rule in self.aged:
+            if age is not None:
+                if not rule.applies(age):
+                    if q not in said:
+                        said[q] = False
+                        by_age.append(q)
+                    continue
+                if rule.decides and not said.get(q):
+                    said[q] = True
+                    by_age.append(q)
+            elif rule.decides and any(rule.applies(a) for a in ages_said) and not said.get(q):
+                said[q] = True
+                by_age.append(q)
+        return by_age
+
+    def _answer_by_text(
+        self, said: dict[str, bool], text: TextSaid
+    ) -> tuple[set[str], set[str], list[str]]:
+        """Answer yes what the text affirms, and no what it plainly denies (when all of it was
+        read); returns the denied, the not affirmed, and the ones answered no."""
+        mentions = text.mentions
+        yes = {
+            m.id
+            for m in mentions
+            if m.id in self.questions
+            and affirmed(m, counts_when_historical=self.questions[m.id].counts_when_historical)
+        }
+        for q in yes:
+            said[q] = True
+        denied = {m.id for m in mentions if m.modifiers == {"negated"}} - yes
+        others = {m.id for m in mentions} - yes - denied
+        by_text: list[str] = []
+        if not text.unread:
+            for q in sorted(denied - others, key=self.order.__getitem__):
+                if q not in said:
+                    said[q] = False
+                    by_text.append(q)
+        return denied, others, by_text
 
     def most_urgent(self, present: Iterable[str]) -> list[str]:
         """The flags, most urgent first (file order among equals)."""

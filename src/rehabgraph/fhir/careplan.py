@@ -53,8 +53,9 @@ def to_care_plan(rec: Recommendation, subject: str = "Patient/unknown") -> CareP
     notes: list[dict[str, str]] = [{"text": rec.notice}]
     if rec.referral is not None:
         notes.insert(0, {"text": f"Referral ({rec.referral.urgency}): {rec.referral.reason}"})
-    for x in rec.excluded:
-        notes.append({"text": f"Left out: {x.name}: {x.reason} [{', '.join(x.sources)}]"})
+    notes.extend(
+        {"text": f"Left out: {x.name}: {x.reason} [{', '.join(x.sources)}]"} for x in rec.excluded
+    )
     notes.append(
         {
             "text": "Sources: "

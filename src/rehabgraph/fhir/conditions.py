@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pydantic import BaseModel
+
 from rehabgraph.api.loading import load_knowledge
 from rehabgraph.api.reading import CODE_SYSTEMS
 from rehabgraph.api.report import SNOMED_CT, PainReport
@@ -74,6 +76,10 @@ def report_from_conditions(source: Any, kb: KnowledgeBase | None = None) -> Pain
     """
     from rehabgraph.fhir.models import Condition, Observation
 
+    models: dict[str, type[Condition | Observation]] = {
+        "Condition": Condition,
+        "Observation": Observation,
+    }
     knowledge = (kb or load_knowledge()).knowledge
     side_of = {code: side for side, code in knowledge.lexicon.side_codes.items()}
     flag_codes: dict[tuple[str, str], list[str]] = {}
@@ -84,33 +90,19 @@ def report_from_conditions(source: Any, kb: KnowledgeBase | None = None) -> Pain
     symptoms: list[str] = []
     answers: dict[str, bool] = {}
     for resource in _resources(source):
-        kind = resource.get("resourceType")
-        if kind not in ("Condition", "Observation"):
-            continue
-        model = Condition if kind == "Condition" else Observation
-        try:
-            model.model_validate(resource)
-        except ValueError as exc:  # fhir.resources raises pydantic's ValidationError
-            first = str(exc).splitlines()[:3]
-            raise InvalidReportError(f"invalid FHIR {kind}: {' '.join(first)}") from None
-        if _codes(resource.get("verificationStatus")) & {"entered-in-error", "refuted"} or (
-            resource.get("status") == "entered-in-error"
-        ):
+        if not _in_use(resource, models):
             continue
         words = _words(resource.get("code") or {})
         if _codes(resource.get("clinicalStatus")) & {"inactive", "resolved", "remission"}:
             symptoms.extend(f"history of {w}" for w in words)
             continue
         for coding in (resource.get("code") or {}).get("coding", []):
-            for flag in flag_codes.get((coding.get("system"), coding.get("code")), ()):
-                answers[flag] = True
+            answers.update(
+                dict.fromkeys(flag_codes.get((coding.get("system"), coding.get("code")), ()), True)
+            )
         value = _value(resource)
         symptoms.extend(f"{w} {value}" if value else w for w in words)
-        body_sites = resource.get("bodySite") or []
-        if isinstance(body_sites, Mapping):  # Observation.bodySite is one CodeableConcept
-            body_sites = [body_sites]
-        for body_site in body_sites:
-            sites.append(_site(body_site, side_of))
+        sites.extend(_site(body_site, side_of) for body_site in _body_sites(resource))
     if not sites and not answers and not symptoms:
         raise InvalidReportError("no active Condition or Observation with a bodySite")
     if not sites:  # a flag may still be read from the words; the report needs a site
@@ -118,6 +110,31 @@ def report_from_conditions(source: Any, kb: KnowledgeBase | None = None) -> Pain
     return PainReport.model_validate(
         {"sites": sites, "symptoms": list(dict.fromkeys(symptoms))[:50], "answers": answers}
     )
+
+
+def _in_use(resource: Mapping[str, Any], models: Mapping[str, type[BaseModel]]) -> bool:
+    """A resource of a kind in ``models`` that validates and was not entered in error or
+    refuted; raises InvalidReportError for one that does not validate."""
+    kind = resource.get("resourceType")
+    model = models.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        return False
+    try:
+        model.model_validate(resource)
+    except ValueError as exc:  # fhir.resources raises pydantic's ValidationError
+        first = str(exc).splitlines()[:3]
+        raise InvalidReportError(f"invalid FHIR {kind}: {' '.join(first)}") from None
+    return not (
+        _codes(resource.get("verificationStatus")) & {"entered-in-error", "refuted"}
+        or resource.get("status") == "entered-in-error"
+    )
+
+
+def _body_sites(resource: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    body_sites = resource.get("bodySite") or []
+    if isinstance(body_sites, Mapping):  # Observation.bodySite is one CodeableConcept
+        return [body_sites]
+    return list(body_sites)
 
 
 _UNITS = {"Cel": "C", "[degF]": "F", "degF": "F", "degC": "C", "kg": "kg", "[lb_av]": "pounds"}

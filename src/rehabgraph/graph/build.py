@@ -48,6 +48,7 @@ def build_graph(knowledge: Knowledge) -> Any:
         if spec.edge.where is not None:  # what a rule's `where` tests: always a tuple
             value = attrs[spec.edge.where]
             attrs[spec.edge.where] = tuple(value) if isinstance(value, list) else (value,)
+        # every fact is Cited, but graph_edges yields it as a BaseModel: getattr, not a cast
         graph.add_edge(
             tail,
             head,

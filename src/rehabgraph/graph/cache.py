@@ -45,7 +45,7 @@ def cache_folder() -> Path | None:
 
 def _versions() -> str:
     """The versions the cached objects' layout depends on (module attributes: no metadata scan)."""
-    import networkx
+    import networkx as nx
     import pydantic
     import pydantic_core
     import yaml
@@ -54,7 +54,7 @@ def _versions() -> str:
 
     return (
         f"rehabgraph={__version__}|pydantic={pydantic.VERSION}|"
-        f"pydantic-core={pydantic_core.__version__}|networkx={networkx.__version__}|"
+        f"pydantic-core={pydantic_core.__version__}|networkx={nx.__version__}|"
         f"pyyaml={yaml.__version__}"
     )
 
@@ -63,10 +63,11 @@ def _code() -> bytes:
     """The source of the code that shapes a loaded knowledge base (the knowledge and graph
     layers): a checkout changed without a version bump must not read an old pickle."""
     package = Path(__file__).resolve().parents[1]
-    parts = []
-    for layer in ("knowledge", "graph"):
-        for path in sorted((package / layer).glob("*.py")):
-            parts.append(path.name.encode() + b"\0" + path.read_bytes())
+    parts = [
+        path.name.encode() + b"\0" + path.read_bytes()
+        for layer in ("knowledge", "graph")
+        for path in sorted((package / layer).glob("*.py"))
+    ]
     return b"\0".join(parts)
 
 
@@ -97,7 +98,9 @@ def cached(folders: Sequence[Path], salt: str, build: Callable[[], T]) -> T:
     entry = where / f"knowledge-{key}.pickle"
     with contextlib.suppress(Exception):  # missing, unreadable or from a broken write: rebuild
         with entry.open("rb") as f:
-            value: T = pickle.load(f)
+            # only our own pickles: the folder is made 0700, yours alone (README, "Loading and
+            # speed")
+            value: T = pickle.load(f)  # noqa: S301
         return value
     value = build()
     with contextlib.suppress(OSError, pickle.PicklingError, TypeError):  # read-only homes work
@@ -106,7 +109,7 @@ def cached(folders: Sequence[Path], salt: str, build: Callable[[], T]) -> T:
         try:
             with os.fdopen(handle, "wb") as f:
                 pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(name, entry)  # whole or not at all, even with another process racing
+            Path(name).replace(entry)  # whole or not at all, even with another process racing
         except BaseException:
             Path(name).unlink(missing_ok=True)
             raise

@@ -1,4 +1,10 @@
-"""The validated content of a knowledge folder, as plain immutable data."""
+"""The validated content of a knowledge folder, as plain immutable data.
+
+Each attribute read from a knowledge file declares it: ``File(name, model)`` for the entries of
+the model's list of the same name, ``File(name)`` for a whole file. The registry
+(``registry.py``), and through it the layers, the loader, the checks, the JSON Schemas and the
+graph, is read off these declarations, in this order.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +12,34 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any
 
+from rehabgraph.knowledge.fields import File
 from rehabgraph.knowledge.models import (
     Adaptation,
     Condition,
     ContextLexicon,
     Exercise,
+    ExercisesFile,
     Imbalance,
+    ImbalancesFile,
     Lexicon,
     Manifest,
     Muscle,
+    MusclesFile,
     Principle,
+    PrinciplesFile,
     Referral,
+    ReferralsFile,
     Rule,
+    RulesFile,
+    SafetyFile,
     Scoring,
     ScreeningQuestion,
     Source,
+    SourcesFile,
     Zone,
+    ZonesFile,
 )
 
 __all__ = ["Knowledge"]
@@ -31,27 +47,38 @@ __all__ = ["Knowledge"]
 
 @dataclass(frozen=True, slots=True)
 class Knowledge:
-    """Everything a knowledge folder says, cross-checked: every reference resolves."""
+    """Everything a knowledge folder says, cross-checked: every reference resolves.
+
+    Entries others refer to (their model has an ``entry_kind``) are a read-only mapping by id;
+    others are a tuple.
+    """
 
     path: Path
-    manifest: Manifest
-    sources: Mapping[str, Source]
-    zones: Mapping[str, Zone]
-    muscles: Mapping[str, Muscle]
-    referrals: tuple[Referral, ...]
-    imbalances: Mapping[str, Imbalance]
-    exercises: Mapping[str, Exercise]
-    principles: Mapping[str, Principle]
-    rules: tuple[Rule, ...]
-    scoring: Scoring
-    lexicon: Lexicon
-    questions: Mapping[str, ScreeningQuestion]
-    conditions: Mapping[str, Condition]
-    adaptation: Adaptation
+    manifest: Annotated[Manifest, File("manifest.yaml", layered=False)]
+    sources: Annotated[Mapping[str, Source], File("sources.yaml", SourcesFile)]
+    zones: Annotated[Mapping[str, Zone], File("zones.yaml", ZonesFile, node=True)]
+    muscles: Annotated[Mapping[str, Muscle], File("muscles.yaml", MusclesFile, node=True)]
+    referrals: Annotated[tuple[Referral, ...], File("referrals.yaml", ReferralsFile)]
+    imbalances: Annotated[
+        Mapping[str, Imbalance], File("imbalances.yaml", ImbalancesFile, node=True)
+    ]
+    exercises: Annotated[Mapping[str, Exercise], File("exercises.yaml", ExercisesFile, node=True)]
+    principles: Annotated[Mapping[str, Principle], File("principles.yaml", PrinciplesFile)]
+    rules: Annotated[tuple[Rule, ...], File("rules.yaml", RulesFile)]
+    scoring: Scoring  # rules.yaml's scoring policy
+    lexicon: Annotated[Lexicon, File("lexicon.yaml", words=True)]
+    # the ConText lexicon
+    context: Annotated[ContextLexicon | None, File("context.yaml", layered=False)]
+    questions: Annotated[
+        Mapping[str, ScreeningQuestion], File("safety.yaml", SafetyFile, each=True)
+    ]
+    conditions: Annotated[
+        Mapping[str, Condition], File("safety.yaml", SafetyFile, node=True, each=True)
+    ]
+    adaptation: Adaptation  # the rest of safety.yaml
     notice: str
     notice_sources: tuple[str, ...]
     packs: tuple[str, ...] = ()
-    context: ContextLexicon | None = None  # the ConText lexicon (context.yaml)
 
     @property
     def version(self) -> str:

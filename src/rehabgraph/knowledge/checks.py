@@ -25,7 +25,7 @@ from rehabgraph.knowledge.models import (
     SafetyFile,
     Zone,
 )
-from rehabgraph.knowledge.registry import FILES, LISTS
+from rehabgraph.knowledge.registry import FILES, LISTS, KnowledgeFile
 from rehabgraph.knowledge.text import PhraseNormalizer
 from rehabgraph.suggest import close_matches
 
@@ -90,22 +90,27 @@ def _references(
             for name, item in items:
                 for found in references(item):
                     yield spec.name, name, found
+        else:
+            yield from _mapping_references(spec, value)
+
+
+def _mapping_references(spec: KnowledgeFile, value: Any) -> Iterator[tuple[str, str, Reference]]:
+    """The references in a mapping file: its lists' entry by entry, then its own fields'."""
+    nested = {e.key for e in spec.lists}
+    for slot in slots(type(value)):
+        held = getattr(value, slot.name)
+        if held is None:
             continue
-        nested = {e.key for e in spec.lists}
-        for slot in slots(type(value)):
-            held = getattr(value, slot.name)
-            if held is None:
-                continue
-            if slot.name in nested:
-                for item in held:
-                    for found in references(item):
-                        yield spec.name, item.id, found
-            elif slot.ref is not None:
-                ids = (held,) if isinstance(held, str) else tuple(held)
-                yield spec.name, slot.ref.entry or "(file)", Reference(slot.ref, slot.name, ids)
-            elif slot.model is not None:
-                for found in references(held):
-                    yield spec.name, slot.name, found
+        if slot.name in nested:
+            for item in held:
+                for found in references(item):
+                    yield spec.name, item.id, found
+        elif slot.ref is not None:
+            ids = (held,) if isinstance(held, str) else tuple(held)
+            yield spec.name, slot.ref.entry or "(file)", Reference(slot.ref, slot.name, ids)
+        elif slot.model is not None:
+            for found in references(held):
+                yield spec.name, slot.name, found
 
 
 def close(value: str, table: Mapping[str, Any]) -> str:

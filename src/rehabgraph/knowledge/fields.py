@@ -1,10 +1,11 @@
-"""The building blocks of the knowledge models, and the two declarations the rest reads.
+"""The building blocks of the knowledge models, and the declarations the rest reads.
 
 ``Ref(kind)`` on a field says its value names entries of that kind (a zone, a source, ...):
 the loader checks every such id resolves, and lint counts the sources cited, from these
 declarations alone. ``Edge(type, ...)`` on a field says the facts in it are edges of the graph:
 the graph is built and the rules are type-checked from them. :func:`slots` reads both off a
-model once; :func:`references` walks a model's values by them.
+model once; :func:`references` walks a model's values by them. ``File(name, ...)`` on an
+attribute of ``Knowledge`` says which file it is read from (the registry is read off them).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "Edge",
     "EdgeSpec",
     "Evidence",
+    "File",
     "Id",
     "Model",
     "Phrase",
@@ -99,6 +101,29 @@ class Edge:
     where: str | None = None
     text: str | None = None
     swaps: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class File:
+    """On an attribute of ``Knowledge``: the knowledge file it is read from.
+
+    With ``model`` (the whole file's model), the attribute holds the entries of the model's
+    field of the same name: its only field (``zones.yaml``, a list file) or one of its lists
+    (``safety.yaml``'s ``questions``). Without, it holds the whole file, validated by the
+    attribute's own type (``lexicon.yaml``). ``node``: each entry is a node of the graph.
+    ``base``: a base folder needs the file; ``layered``: a pack may add to it; ``each``: its
+    lists are validated entry by entry first, so a problem names its entry; ``words``: lists and
+    mappings inside merge value by value (the lexicon). Every attribute of one file says the
+    same of the file.
+    """
+
+    name: str
+    model: type[BaseModel] | None = None
+    node: bool = False
+    base: bool = True
+    layered: bool = True
+    each: bool = False
+    words: bool = False
 
 
 class Model(BaseModel):

@@ -10,6 +10,7 @@ file.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,11 +64,44 @@ def read_layers(
     return layers
 
 
+@dataclass(frozen=True, slots=True)
+class _PackFile:
+    """A pack's file being merged: the file it adds to, how problems name it, and the ids (or
+    lexicon keys) the pack may replace."""
+
+    file: str
+    label: str
+    overrides: AbstractSet[str]
+
+
 def _add_pack(layers: Layers, pack: Path, max_file_bytes: int) -> None:
+    manifest = _pack_manifest(layers, pack)
+    if manifest is None:
+        return
+    layers.packs.append(manifest)
+    overrides = set(manifest.overrides)
+    for file, key in LIST_FILES.items():
+        if file in _LAYERED and (pack / file).exists():
+            into = _PackFile(file, f"{manifest.name}/{file}", overrides)
+            _add_list_file(layers, into, key, read_yaml(pack / file, into.label, max_file_bytes))
+    for file in _LAYERED:
+        if file not in LIST_FILES and (pack / file).exists():
+            into = _PackFile(file, f"{manifest.name}/{file}", overrides)
+            raw = read_yaml(pack / file, into.label, max_file_bytes)
+            if not isinstance(raw, dict):
+                layers.problems.append((into.label, "(file)", "expected a mapping"))
+                continue
+            base = layers.files.setdefault(file, {})
+            if isinstance(base, dict):
+                _merge_mapping(layers, into, base, raw)
+
+
+def _pack_manifest(layers: Layers, pack: Path) -> PackManifest | None:
+    """The pack's ``pack.yaml``, or None (and the problem) when it is not a pack."""
     tag = pack.name or str(pack)
     if not pack.is_dir():
         layers.problems.append((str(pack), "(folder)", "is not a folder"))
-        return
+        return None
     if not (pack / "pack.yaml").exists():
         layers.problems.append(
             (
@@ -76,58 +110,37 @@ def _add_pack(layers: Layers, pack: Path, max_file_bytes: int) -> None:
                 "missing: a knowledge pack needs a pack.yaml with its name and version",
             )
         )
-        return
+        return None
     try:
-        manifest = PackManifest.model_validate(read_yaml(pack / "pack.yaml", f"{tag}/pack.yaml"))
+        return PackManifest.model_validate(read_yaml(pack / "pack.yaml", f"{tag}/pack.yaml"))
     except ValidationError as exc:
         for error in exc.errors():
             where = ".".join(str(p) for p in error["loc"])
             layers.problems.append((f"{tag}/pack.yaml", "(file)", f"{where}: {error['msg']}"))
+        return None
+
+
+def _add_list_file(layers: Layers, into: _PackFile, key: str, raw: Any) -> None:
+    """A pack's list file: its entries after the base's."""
+    items = raw.get(key) if isinstance(raw, dict) else None
+    if not isinstance(items, list) or set(raw) != {key}:
+        layers.problems.append(
+            (into.label, "(file)", f"expected exactly one top-level key '{key}' holding a list")
+        )
         return
-    layers.packs.append(manifest)
-    overrides = set(manifest.overrides)
-    tag = manifest.name
-    for file, key in LIST_FILES.items():
-        if file in _LAYERED and (pack / file).exists():
-            raw = read_yaml(pack / file, f"{tag}/{file}", max_file_bytes)
-            items = raw.get(key) if isinstance(raw, dict) else None
-            if not isinstance(items, list) or set(raw) != {key}:
-                layers.problems.append(
-                    (
-                        f"{tag}/{file}",
-                        "(file)",
-                        f"expected exactly one top-level key '{key}' holding a list",
-                    )
-                )
-                continue
-            base = layers.files.setdefault(file, {key: []})
-            if not isinstance(base, dict) or not isinstance(base.get(key), list):
-                continue  # the base file's own problem is reported when it is validated
-            _merge_list(layers, file, base[key], items, overrides, f"{tag}/{file}")
-    for file in _LAYERED:
-        if file not in LIST_FILES and (pack / file).exists():
-            raw = read_yaml(pack / file, f"{tag}/{file}", max_file_bytes)
-            if not isinstance(raw, dict):
-                layers.problems.append((f"{tag}/{file}", "(file)", "expected a mapping"))
-                continue
-            base = layers.files.setdefault(file, {})
-            if isinstance(base, dict):
-                _merge_mapping(layers, file, base, raw, overrides, f"{tag}/{file}")
+    base = layers.files.setdefault(into.file, {key: []})
+    if not isinstance(base, dict) or not isinstance(base.get(key), list):
+        return  # the base file's own problem is reported when it is validated
+    _merge_list(layers, into, base[key], items)
 
 
-def _merge_list(
-    layers: Layers,
-    file: str,
-    base: list[Any],
-    items: list[Any],
-    overrides: set[str],
-    label: str,
-) -> None:
+def _merge_list(layers: Layers, into: _PackFile, base: list[Any], items: list[Any]) -> None:
+    file, label = into.file, into.label
     names = {entry_name(item, i): i for i, item in enumerate(base)}
     for index, item in enumerate(items):
         name = entry_name(item, index)
         if name in names and not name.startswith("#"):
-            if name in overrides:
+            if name in into.overrides:
                 base[names[name]] = item
                 layers.origin[(file, name)] = label
             else:
@@ -135,8 +148,10 @@ def _merge_list(
                     (
                         label,
                         name,
-                        f"already defined in {layers.label(file, name)}"
-                        "; list it under `overrides` in pack.yaml to replace it",
+                        (
+                            f"already defined in {layers.label(file, name)}"
+                            "; list it under `overrides` in pack.yaml to replace it"
+                        ),
                     )
                 )
             continue
@@ -146,19 +161,15 @@ def _merge_list(
 
 
 def _merge_mapping(
-    layers: Layers,
-    file: str,
-    base: dict[str, Any],
-    raw: dict[str, Any],
-    overrides: set[str],
-    label: str,
+    layers: Layers, into: _PackFile, base: dict[str, Any], raw: dict[str, Any]
 ) -> None:
+    file, label, overrides = into.file, into.label, into.overrides
     for key, value in raw.items():
         spec = knowledge_file(file)
         if any(entries.key == key for entries in spec.lists):
             current = base.setdefault(key, [])
             if isinstance(current, list) and isinstance(value, list):
-                _merge_list(layers, file, current, value, overrides, label)
+                _merge_list(layers, into, current, value)
             else:
                 layers.problems.append((label, key, "expected a list"))
         elif spec.words and isinstance(value, list):
@@ -174,8 +185,10 @@ def _merge_mapping(
                         (
                             label,
                             f"{key}.{k}",
-                            "clashes with the base lexicon; "
-                            f"list '{key}.{k}' under `overrides` to replace it",
+                            (
+                                "clashes with the base lexicon; "
+                                f"list '{key}.{k}' under `overrides` to replace it"
+                            ),
                         )
                     )
                 else:
@@ -185,8 +198,10 @@ def _merge_mapping(
                 (
                     label,
                     key,
-                    f"already set in {file}; list '{key}' under "
-                    "`overrides` in pack.yaml to replace it",
+                    (
+                        f"already set in {file}; list '{key}' under "
+                        "`overrides` in pack.yaml to replace it"
+                    ),
                 )
             )
         else:

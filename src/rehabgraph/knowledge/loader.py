@@ -1,8 +1,9 @@
 """Loading a knowledge folder: read each file, validate each entry, then check them all.
 
-Which files there are, and what each holds, comes from the registry (``registry.py``); the
-checks are in ``checks.py``. Problems are collected, not raised one at a time, so a clinician
-fixing a folder sees them all; each names the file, the entry and what is wrong.
+Which files there are, and what each holds, comes from the registry (``registry.py``, read off
+the attributes of ``Knowledge``); the checks are in ``checks.py``. Problems are collected, not
+raised one at a time, so a clinician fixing a folder sees them all; each names the file, the
+entry and what is wrong.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = ["KNOWLEDGE_FILES", "read_knowledge"]
 M = TypeVar("M", bound=BaseModel)
 
 KNOWLEDGE_FILES = LIST_FILES
+_SHOWN_MAX = 60  # a longer value a problem quotes is cut to this many characters, "..." included
 
 
 def read_knowledge(
@@ -52,14 +54,12 @@ def read_knowledge(
     rules, safety = read["rules.yaml"], read["safety.yaml"]
     return Knowledge(
         path=folder.resolve(),
-        manifest=read["manifest.yaml"],
         scoring=rules.scoring,
-        lexicon=read["lexicon.yaml"],
         adaptation=safety.adaptation,
         notice=safety.notice,
         notice_sources=tuple(safety.notice_sources),
         packs=tuple(f"{p.name}@{p.version}" for p in layers.packs),
-        context=read["context.yaml"],
+        **{spec.attribute: read[spec.name] for spec in FILES if spec.attribute},
         **tables,
     )
 
@@ -99,7 +99,9 @@ def _describe(error: Mapping[str, Any]) -> str:
     msg = str(error.get("msg", "invalid")).removeprefix("Value error, ")
     value = error.get("input")
     if isinstance(value, str | int | float | bool) and error.get("type") != "missing":
-        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        shown = (
+            repr(value) if len(repr(value)) <= _SHOWN_MAX else repr(value)[: _SHOWN_MAX - 3] + "..."
+        )
         msg = f"{msg} (got {shown})"
     return f"{loc}: {msg}" if loc else msg
 

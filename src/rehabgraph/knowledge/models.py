@@ -236,7 +236,7 @@ class Corrects(Cited):
 
 
 class Before(Cited):
-    """This exercise comes before ``exercise`` in a plan, for ``reason``."""
+    """The exercise holding it comes before ``exercise`` in a plan, for ``reason``."""
 
     exercise: Annotated[Id, Ref("exercise")]
     reason: Text

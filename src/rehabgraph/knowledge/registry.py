@@ -1,34 +1,25 @@
-"""The knowledge files, declared once: what each holds, its model, and who may provide it.
+"""The knowledge files, read off the attributes of ``Knowledge`` that hold them.
 
-The layers (reading and merging packs), the loader (validating), the JSON Schemas and the graph
-read this registry; nothing else lists the files. A new file is one entry here and its model in
-``models.py``.
+Each attribute read from a file declares it (``File("zones.yaml", ZonesFile, node=True)`` in
+``base.py``); this module gathers those declarations into the files, in the order of the
+attributes, and checks they agree with the models. The layers (reading and merging packs), the
+loader (validating), the checks, the JSON Schemas and the graph read the result; nothing else
+lists the files. A new file is its model in ``models.py`` and the attribute of ``Knowledge``
+that holds it.
 """
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from pydantic import BaseModel
 
-from rehabgraph.knowledge.fields import Edge, Model, held_model, slots
-from rehabgraph.knowledge.models import (
-    ContextLexicon,
-    ExercisesFile,
-    ImbalancesFile,
-    Lexicon,
-    Manifest,
-    MusclesFile,
-    PackManifest,
-    PrinciplesFile,
-    ReferralsFile,
-    RulesFile,
-    SafetyFile,
-    SourcesFile,
-    ZonesFile,
-)
+from rehabgraph.knowledge.base import Knowledge
+from rehabgraph.knowledge.fields import Edge, File, Model, held_model, slots
+from rehabgraph.knowledge.models import PackManifest
 
 __all__ = [
     "FILES",
@@ -68,7 +59,8 @@ class KnowledgeFile:
     entries; a mapping file may hold ``lists`` merged entry by entry. ``base``: a base folder
     needs it; ``layered``: a pack may add to it. ``each``: the nested entries are validated one
     by one first, so a problem names its entry. ``words``: lists and mappings inside merge value
-    by value (the lexicon).
+    by value (the lexicon). ``attribute``: the attribute of ``Knowledge`` holding the whole
+    file, if one does.
     """
 
     name: str
@@ -79,45 +71,74 @@ class KnowledgeFile:
     layered: bool = True
     each: bool = False
     words: bool = False
+    attribute: str | None = None
 
 
-def _entries(name: str, model: type[BaseModel], key: str, node: bool) -> Entries:
-    info = model.model_fields[key]
-    entry, _ = held_model(info.annotation)
-    if entry is None or not issubclass(entry, Model):
-        raise TypeError(f"{model.__name__}.{key} holds no list of entries")
+def _declarations() -> dict[str, list[tuple[str, File, Any]]]:
+    """File name -> (attribute, its File, its type) for each attribute of ``Knowledge`` read
+    from that file, in the order of the attributes."""
+    hints = typing.get_type_hints(Knowledge, include_extras=True)
+    out: dict[str, list[tuple[str, File, Any]]] = {}
+    for field in fields(Knowledge):
+        hint = hints[field.name]
+        for mark in getattr(hint, "__metadata__", ()):
+            if isinstance(mark, File):
+                out.setdefault(mark.name, []).append((field.name, mark, hint.__origin__))
+    return out
+
+
+def _file(name: str, declared: list[tuple[str, File, Any]]) -> KnowledgeFile:
+    """One file, from the attributes that declare it."""
+    first = declared[0][1]
+    if any(_said_of_file(mark) != _said_of_file(first) for _, mark, _ in declared):
+        raise TypeError(f"the attributes of Knowledge read from {name} disagree about the file")
+    if first.model is None:  # the attribute holds the whole file
+        ((attribute, _, annotation),) = declared
+        model, _ = held_model(annotation)
+        if model is None:
+            raise TypeError(f"Knowledge.{attribute} holds no model for {name}")
+        return _spec(name, first, model=model, attribute=attribute)
+    model = first.model
+    lists = tuple(_entries(name, model, attribute, mark, t) for attribute, mark, t in declared)
+    key = lists[0].key if len(lists) == 1 and set(model.model_fields) == {lists[0].key} else None
+    return _spec(name, first, model=model, key=key, lists=lists)
+
+
+def _said_of_file(mark: File) -> tuple[Any, ...]:
+    """What a declaration says of its whole file (``node`` is said of one list)."""
+    return (mark.model, mark.base, mark.layered, mark.each, mark.words)
+
+
+def _spec(name: str, mark: File, **parts: Any) -> KnowledgeFile:
+    return KnowledgeFile(
+        name,
+        base=mark.base,
+        layered=mark.layered,
+        each=mark.each,
+        words=mark.words,
+        **parts,
+    )
+
+
+def _entries(name: str, model: type[BaseModel], key: str, mark: File, held: Any) -> Entries:
+    """The list ``key`` of the file's model, held by ``Knowledge.<key>`` (of type ``held``)."""
+    info = model.model_fields.get(key)
+    entry, _ = held_model(info.annotation) if info is not None else (None, False)
+    if info is None or entry is None or not issubclass(entry, Model):
+        raise TypeError(f"{model.__name__}.{key} holds no list of entries (Knowledge.{key})")
+    container = Mapping if entry.entry_kind else tuple
+    args = typing.get_args(held)
+    if typing.get_origin(held) is not container or entry not in args:
+        raise TypeError(f"Knowledge.{key} must be a {container.__name__} of {entry.__name__}")
     edge = next((m for m in info.metadata if isinstance(m, Edge)), None)
-    return Entries(name, key, entry, node=node, edge=edge)
+    return Entries(name, key, entry, node=mark.node, edge=edge)
 
 
-def _list_file(name: str, model: type[BaseModel], node: bool = False) -> KnowledgeFile:
-    (key,) = model.model_fields
-    return KnowledgeFile(name, model, key=key, lists=(_entries(name, model, key, node),))
-
-
-def _nested(name: str, model: type[BaseModel], *keys: str, node: str = "") -> tuple[Entries, ...]:
-    return tuple(_entries(name, model, key, key == node) for key in keys)
-
-
+_DECLARED = [_file(name, declared) for name, declared in _declarations().items()]
 FILES: tuple[KnowledgeFile, ...] = (
-    KnowledgeFile("manifest.yaml", Manifest, layered=False),
-    KnowledgeFile("pack.yaml", PackManifest, base=False, layered=False),  # a pack's own manifest
-    _list_file("sources.yaml", SourcesFile),
-    _list_file("zones.yaml", ZonesFile, node=True),
-    _list_file("muscles.yaml", MusclesFile, node=True),
-    _list_file("referrals.yaml", ReferralsFile),
-    _list_file("imbalances.yaml", ImbalancesFile, node=True),
-    _list_file("exercises.yaml", ExercisesFile, node=True),
-    _list_file("principles.yaml", PrinciplesFile),
-    KnowledgeFile("rules.yaml", RulesFile, lists=_nested("rules.yaml", RulesFile, "rules")),
-    KnowledgeFile("lexicon.yaml", Lexicon, words=True),
-    KnowledgeFile("context.yaml", ContextLexicon, layered=False),
-    KnowledgeFile(
-        "safety.yaml",
-        SafetyFile,
-        lists=_nested("safety.yaml", SafetyFile, "questions", "conditions", node="conditions"),
-        each=True,
-    ),
+    _DECLARED[0],  # the base's manifest, then a pack's own (no attribute holds it)
+    KnowledgeFile("pack.yaml", PackManifest, base=False, layered=False),
+    *_DECLARED[1:],
 )
 # Every list of entries, in the order of the files.
 LISTS: tuple[Entries, ...] = tuple(e for f in FILES for e in f.lists)
@@ -152,6 +173,7 @@ def _held_edges(holder: BaseModel) -> Iterator[tuple[str, str, str, BaseModel]]:
         value = getattr(holder, slot.name)
         if edge is None or value is None:
             continue
+        # every holder is an entry with an id, but typed as a BaseModel: getattr, not a cast
         held_id: str = getattr(holder, "id")  # noqa: B009
         for fact in value if slot.many else (value,):
             tail = held_id if edge.tail is None else getattr(fact, edge.tail)

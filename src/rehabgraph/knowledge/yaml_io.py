@@ -77,7 +77,7 @@ def read_yaml(path: Path, display_name: str, max_bytes: int = MAX_FILE_BYTES) ->
         ) from None
     try:
         _check_events(text)
-        return yaml.load(text, Loader=_Loader)
+        return _construct(text)
     except _RefusedError as exc:
         where = f"line {exc.line}" if exc.line else "(file)"
         raise KnowledgeError.single(display_name, where, f"invalid YAML: {exc.problem}") from None
@@ -88,3 +88,10 @@ def read_yaml(path: Path, display_name: str, max_bytes: int = MAX_FILE_BYTES) ->
         raise KnowledgeError.single(display_name, where, f"invalid YAML: {problem}") from None
     except RecursionError:
         raise KnowledgeError.single(display_name, "(file)", "nesting too deep") from None
+
+
+def _construct(text: str) -> Any:
+    """The checked text as objects, built by a safe loader: libyaml's when installed."""
+    if _Loader is yaml.SafeLoader:
+        return yaml.load(text, Loader=yaml.SafeLoader)
+    return yaml.load(text, Loader=yaml.CSafeLoader)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 from rehabgraph.api.recommendation import Recommendation
 from rehabgraph.api.recommender import Recommender
@@ -67,34 +67,44 @@ def create_app(recommender: Recommender | None = None) -> FastAPI:
     from rehabgraph.server.cds import add_cds_hooks
 
     rec = recommender or Recommender.default()
-    k = rec.knowledge_base.knowledge
-    # built once: every question as the service shows it
-    questions = {
-        q.id: QuestionOut(
-            id=q.id, question=one_line(q.question), urgency=q.urgency, only_if=dict(q.only_if)
-        )
-        for q in k.questions.values()
-    }
     app = FastAPI(
         title="rehabgraph",
         description="From where it hurts to what exercise to do, and why. Exercise guidance, "
         "not a diagnosis.",
-        version=k.version,
+        version=rec.knowledge_base.knowledge.version,
     )
+    app.exception_handler(RehabgraphError)(_clear_error)
+    report_parts = _add_recommend(app, rec)
+    _add_lookups(app, rec)
+    openapi = app.openapi
 
-    @app.exception_handler(RehabgraphError)
-    async def _clear_error(request: Request, exc: RehabgraphError) -> JSONResponse:
-        if not isinstance(exc, ReportError):  # not the caller's fault: log it, say little
-            log.error("error answering %s", request.url.path, exc_info=exc)
-            return JSONResponse(status_code=500, content={"detail": "internal error"})
-        body: dict[str, Any] = {"detail": str(exc)}
-        suggestions = getattr(exc, "suggestions", None)
-        if suggestions:
-            body["suggestions"] = list(suggestions)
-        return JSONResponse(status_code=422, content=body)
+    def openapi_with_report() -> dict[str, Any]:
+        """The OpenAPI document, with the PainReport's parts among its schemas."""
+        document: dict[str, Any] = openapi()
+        document.setdefault("components", {}).setdefault("schemas", {}).update(report_parts)
+        return document
 
+    app.openapi = openapi_with_report  # type: ignore[method-assign]
+    add_cds_hooks(app, rec)
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    return app
+
+
+async def _clear_error(request: Request, exc: RehabgraphError) -> JSONResponse:
+    if not isinstance(exc, ReportError):  # not the caller's fault: log it, say little
+        log.error("error answering %s", request.url.path, exc_info=exc)
+        return JSONResponse(status_code=500, content={"detail": "internal error"})
+    body: dict[str, Any] = {"detail": str(exc)}
+    suggestions = getattr(exc, "suggestions", None)
+    if suggestions:
+        body["suggestions"] = list(suggestions)
+    return JSONResponse(status_code=422, content=body)
+
+
+def _add_recommend(app: FastAPI, rec: Recommender) -> dict[str, Any]:
+    """POST /recommend; returns the PainReport's parts, for the OpenAPI document's schemas."""
     report_schema = PainReport.model_json_schema(ref_template="#/components/schemas/{model}")
-    report_parts = report_schema.pop("$defs", {})
+    report_parts: dict[str, Any] = report_schema.pop("$defs", {})
 
     @app.post(
         "/recommend",
@@ -119,6 +129,20 @@ def create_app(recommender: Recommender | None = None) -> FastAPI:
             return JSONResponse(status_code=422, content={"detail": f"invalid JSON: {exc}"})
         return rec.recommend(body)
 
+    return report_parts
+
+
+def _add_lookups(app: FastAPI, rec: Recommender) -> None:
+    """GET /zones, /screening and /health: what the knowledge holds."""
+    k = rec.knowledge_base.knowledge
+    # built once: every question as the service shows it
+    questions = {
+        q.id: QuestionOut(
+            id=q.id, question=one_line(q.question), urgency=q.urgency, only_if=dict(q.only_if)
+        )
+        for q in k.questions.values()
+    }
+
     @app.get("/zones", response_model=list[ZoneOut])
     def zones() -> list[ZoneOut]:
         """The places rehabgraph knows and the words people use for them."""
@@ -129,7 +153,7 @@ def create_app(recommender: Recommender | None = None) -> FastAPI:
 
     @app.get("/screening", response_model=list[QuestionOut], responses={422: {"model": Problem}})
     def screening(
-        zones: str = Query(..., max_length=2000, description="Comma-separated zone ids."),
+        zones: Annotated[str, Query(max_length=2000, description="Comma-separated zone ids.")],
     ) -> Any:
         """The red-flag screening questions asked for these zones (gated ones included)."""
         ids = [z.strip() for z in zones.split(",") if z.strip()]
@@ -144,16 +168,3 @@ def create_app(recommender: Recommender | None = None) -> FastAPI:
     @app.get("/health", response_model=Health)
     def health() -> Health:
         return Health(status="ok", knowledge_version=k.version)
-
-    openapi = app.openapi
-
-    def openapi_with_report() -> dict[str, Any]:
-        """The OpenAPI document, with the PainReport's parts among its schemas."""
-        document: dict[str, Any] = openapi()
-        document.setdefault("components", {}).setdefault("schemas", {}).update(report_parts)
-        return document
-
-    app.openapi = openapi_with_report  # type: ignore[method-assign]
-    add_cds_hooks(app, rec)
-    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
-    return app

@@ -15,6 +15,11 @@ __all__ = ["SERVICE_ID", "add_cds_hooks"]
 
 SERVICE_ID = "rehabgraph-exercise-plan"
 
+# CDS Hooks wants a card's summary under 140 characters: a longer one is cut, ending in "..."
+_SUMMARY_MAX = 139
+# the plan's first exercises are named in its card's summary; the others are only counted
+_NAMED_IN_SUMMARY = 3
+
 
 class HookRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
@@ -26,8 +31,8 @@ class HookRequest(BaseModel):
 
 
 def _card(summary: str, indicator: str, detail: str, source: dict[str, Any]) -> dict[str, Any]:
-    if len(summary) > 139:
-        summary = summary[:136].rstrip() + "..."
+    if len(summary) > _SUMMARY_MAX:
+        summary = summary[: _SUMMARY_MAX - len("...")].rstrip() + "..."
     return {"summary": summary, "indicator": indicator, "detail": detail, "source": source}
 
 
@@ -87,6 +92,10 @@ def add_cds_hooks(app: FastAPI, rec: Recommender) -> None:
                     _card("No exercise to recommend for these conditions", "info", detail, source)
                 ]
             }
-        names = ", ".join(e.name for e in plan.exercises[:3])
-        more = f" and {len(plan.exercises) - 3} more" if len(plan.exercises) > 3 else ""
+        names = ", ".join(e.name for e in plan.exercises[:_NAMED_IN_SUMMARY])
+        more = (
+            f" and {len(plan.exercises) - _NAMED_IN_SUMMARY} more"
+            if len(plan.exercises) > _NAMED_IN_SUMMARY
+            else ""
+        )
         return {"cards": [_card(f"Exercise plan: {names}{more}", "info", detail, source)]}

@@ -97,18 +97,19 @@ class ContextRules:
     def apply(
         self,
         tokens: Sequence[Token],
-        first: int,
-        last: int,
+        span: tuple[int, int],
         modifiers: Sequence[Modifier],
         terminators: Sequence[Terminator],
         used: frozenset[int] = frozenset(),
     ) -> frozenset[ContextCategory]:
-        """The categories whose triggers reach the mention covering tokens first..last.
+        """The categories whose triggers reach the mention covering tokens ``span`` (first,
+        last).
 
         A trigger that is one of the mention's own words never modifies it ("history of cancer",
         "can't pee"); one between its words does ("my calf isn't swollen", a pattern's words
         standing apart).
         """
+        first, last = span
         out: set[ContextCategory] = set()
         for m in modifiers:
             if m.category in out:

@@ -48,11 +48,9 @@ class Folder:
         if parts is None:
             word = token[:-2] if token.endswith("'s") else token.replace("'", "")
             parts = (word,)
-        out: list[str] = []
-        for part in parts:
-            for w in self.word_forms.get(part, (part,)):
-                out.append(self.spellings.get(w, w))
-        return tuple(out)
+        return tuple(
+            self.spellings.get(w, w) for part in parts for w in self.word_forms.get(part, (part,))
+        )
 
     def stem(self, word: str) -> str:
         return str(self.stemmer.stemWord(word)) if word.isalpha() else word

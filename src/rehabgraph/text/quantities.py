@@ -62,6 +62,11 @@ _RELATIVE = {
     "last month": (28, 62),
     "last year": (365, 730),
 }
+# a bare temperature in this range is read as Fahrenheit (93-113 F is 34-45 C)
+_BARE_FAHRENHEIT_MIN, _BARE_FAHRENHEIT_MAX = 93, 113
+_BODY_CELSIUS_MIN, _BODY_CELSIUS_MAX = 30, 45  # a living body's temperatures
+_AGE_IN_WORDS_MIN = 20  # "twenty" is the first tens word an age in words starts with
+_AGE_MAX = 120
 _KG = {"stone": 6.35, "st": 6.35, "pound": 0.4536, "lb": 0.4536, "kg": 1.0, "kilo": 1.0}
 
 
@@ -107,14 +112,19 @@ class QuantityGrammar:
             (
                 "when",
                 "ago",
-                rf"\b{num}(?:\s+of)?\s+{unit}\s+(?:post[\s-]?op\w*|after\s+(?:the\s+|my\s+)?"
-                r"(?:op|operation|surgery))\b",
+                (
+                    rf"\b{num}(?:\s+of)?\s+{unit}\s+(?:post[\s-]?op\w*|after\s+(?:the\s+|my\s+)?"
+                    r"(?:op|operation|surgery))\b"
+                ),
             ),
             (
                 "when",
                 "month",
-                rf"\b(?:in|on|since|during|from|back in|last)\s+(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?"
-                rf"\s+(?:of\s+)?)?(?P<m>{months})\b(?:\s+(?P<y>(?:19|20)\d\d))?",
+                (
+                    rf"\b(?:in|on|since|during|from|back in|last)\s+"
+                    rf"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
+                    rf"(?P<m>{months})\b(?:\s+(?P<y>(?:19|20)\d\d))?"
+                ),
             ),
             ("when", "year", r"\b(?:in|since|during|back in)\s+(?P<y>(?:19|20)\d\d)\b"),
             ("when", "this", r"\bthis\s+(?P<u>week|month|year)\b"),
@@ -122,21 +132,27 @@ class QuantityGrammar:
             (
                 "duration",
                 "for",
-                rf"\b(?:for|over|since|in)\s+(?:the\s+)?(?:last\s+|past\s+)?(?:about\s+|around\s+)?"
-                rf"{num}(?:\s+of)?\s+{unit}\b",
+                (
+                    rf"\b(?:for|over|since|in)\s+(?:the\s+)?(?:last\s+|past\s+)?(?:about\s+|around\s+)?"
+                    rf"{num}(?:\s+of)?\s+{unit}\b"
+                ),
             ),
             (
                 "temperature",
                 "unit",
-                r"(?P<v>\d{2,3}(?:\.\d+)?)\s*(?:deg(?:rees?)?\s*)?"
-                r"(?P<t>c|f|celsius|centigrade|fahrenheit)\b",
+                (
+                    r"(?P<v>\d{2,3}(?:\.\d+)?)\s*(?:deg(?:rees?)?\s*)?"
+                    r"(?P<t>c|f|celsius|centigrade|fahrenheit)\b"
+                ),
             ),
             (
                 "temperature",
                 "bare",
-                r"\b(?:temp|temperature|fever|temps)\w*\s+(?:(?:of|is|was|at|around|about|"
-                r"reading|reached|went|up|to|over|nearly|almost|hit)\s+)*(?P<v>\d{2,3}(?:\.\d+)?)"
-                r"\b(?!\s*(?:c|f|deg))",
+                (
+                    r"\b(?:temp|temperature|fever|temps)\w*\s+(?:(?:of|is|was|at|around|about|"
+                    r"reading|reached|went|up|to|over|nearly|almost|hit)\s+)*(?P<v>\d{2,3}(?:\.\d+)?)"
+                    r"\b(?!\s*(?:c|f|deg))"
+                ),
             ),
             (
                 "weight",
@@ -147,8 +163,10 @@ class QuantityGrammar:
             (
                 "age",
                 "words",
-                rf"\b(?:(?:i\s+am|i'm|im|aged?)\s+(?:{tens})(?:[\s-]+(?:{units}))?\b{not_age}"
-                rf"|(?:{tens})(?:[\s-]+(?:{units}))?[\s-]+years?[\s-]+old\b)",
+                (
+                    rf"\b(?:(?:i\s+am|i'm|im|aged?)\s+(?:{tens})(?:[\s-]+(?:{units}))?\b{not_age}"
+                    rf"|(?:{tens})(?:[\s-]+(?:{units}))?[\s-]+years?[\s-]+old\b)"
+                ),
             ),
             ("age", "over", r"\b(?:i\s+am|i'm|im|aged?)\s+(?:over|above)\s+(?P<o>\d{2,3})\b"),
             ("age", "old", r"\b(?P<a>\d{1,3})[\s-]*(?:years?|yrs?|y)[\s-]*old\b"),
@@ -203,52 +221,75 @@ class QuantityGrammar:
             return None if value is None else float(value)
 
     def _quantity(self, kind: Kind, name: str, m: re.Match[str], today: date) -> Quantity | None:
-        a, b = m.span()
         g = m.groupdict()
+        if kind in ("when", "duration"):
+            found = self._days(name, g, today)
+        elif kind == "temperature":
+            found = _celsius(g)
+        elif kind == "weight":
+            found = self._kilograms(g)
+        else:
+            found = self._age(name, m, g)
+        if found is None:
+            return None
+        value, upto = found
+        a, b = m.span()
+        return Quantity(kind, value, a, b, m.group(), upto)
 
-        def out(value: float, upto: float | None = None) -> Quantity:
-            return Quantity(kind, value, a, b, m.group(), upto)
-
+    def _days(
+        self, name: str, g: Mapping[str, str | None], today: date
+    ) -> tuple[float, float | None] | None:
+        """A time as days before today, nearest and farthest (a duration: its length twice)."""
         if name in ("ago", "for"):
-            n = self._number(g["n"])
+            n = self._number(str(g["n"]))
             if n is None:
                 return None
-            days = n * _UNIT_DAYS[g["u"]]
-            return out(days, days)
+            days = n * _UNIT_DAYS[str(g["u"])]
+            return days, days
         if name == "relative":
-            near, far = _RELATIVE[g["r"]]
-            return out(near, far)
+            return _RELATIVE[str(g["r"])]
         if name == "this":
             start = {"week": today.weekday(), "month": today.day - 1}.get(
-                g["u"], today.timetuple().tm_yday - 1
+                str(g["u"]), today.timetuple().tm_yday - 1
             )
-            return out(0, start)
-        if name in ("month", "year"):
-            return _dated(g, today, out)
-        if kind == "temperature":
-            v = float(g["v"])
-            unit = g.get("t")
-            fahrenheit = unit in ("f", "fahrenheit") or (unit is None and 93 <= v <= 113)
-            celsius = (v - 32) * 5 / 9 if fahrenheit else v
-            return out(round(celsius, 1)) if 30 <= celsius <= 45 else None
-        if kind == "weight":
-            n = self._number(g["n"])
-            unit = g["w"].rstrip("s") if g["w"] not in ("lbs",) else "lb"
-            unit = {"kilogram": "kg", "kilo": "kg", "pounds": "pound"}.get(unit, unit)
-            return None if n is None else out(round(n * _KG.get(unit, 1.0), 1))
+            return 0, start
+        return _dated(g, today)  # "month", "year"
+
+    def _kilograms(self, g: Mapping[str, str | None]) -> tuple[float, None] | None:
+        n = self._number(str(g["n"]))
+        said = str(g["w"])
+        unit = said.rstrip("s") if said != "lbs" else "lb"
+        unit = {"kilogram": "kg", "kilo": "kg", "pounds": "pound"}.get(unit, unit)
+        return None if n is None else (round(n * _KG.get(unit, 1.0), 1), None)
+
+    def _age(
+        self, name: str, m: re.Match[str], g: Mapping[str, str | None]
+    ) -> tuple[float, None] | None:
         if name == "words":
             said = re.findall(r"[a-z]+", m.group())
             value = sum(self.numbers.get(w, 0) for w in said if w not in ("i", "m", "im", "am"))
-            return out(float(value)) if 20 <= value <= 120 else None
+            return (float(value), None) if _AGE_IN_WORDS_MIN <= value <= _AGE_MAX else None
         if name == "over":
-            return out(float(int(g["o"]) + 1))
-        age = int(g["a"])
-        return out(float(age)) if 0 < age <= 120 else None
+            return float(int(str(g["o"])) + 1), None
+        age = int(str(g["a"]))
+        return (float(age), None) if 0 < age <= _AGE_MAX else None
 
 
-def _dated(g: Mapping[str, str | None], today: date, out: object) -> Quantity | None:
-    """A month (with or without a day and year) or a year, as days before today."""
-    assert callable(out)
+def _celsius(g: Mapping[str, str | None]) -> tuple[float, None] | None:
+    """A body temperature in degrees Celsius; a bare number in Fahrenheit's fever range is
+    Fahrenheit; anything no body could be is not a temperature."""
+    v = float(str(g["v"]))
+    unit = g.get("t")
+    fahrenheit = unit in ("f", "fahrenheit") or (
+        unit is None and _BARE_FAHRENHEIT_MIN <= v <= _BARE_FAHRENHEIT_MAX
+    )
+    celsius = (v - 32) * 5 / 9 if fahrenheit else v
+    return (round(celsius, 1), None) if _BODY_CELSIUS_MIN <= celsius <= _BODY_CELSIUS_MAX else None
+
+
+def _dated(g: Mapping[str, str | None], today: date) -> tuple[float, float] | None:
+    """A month (with or without a day and year) or a year, as days before today: nearest and
+    farthest."""
     month = _MONTHS.get(g.get("m") or "")
     year_text = g.get("y")
     if month is None:  # a year alone
@@ -274,5 +315,4 @@ def _dated(g: Mapping[str, str | None], today: date, out: object) -> Quantity | 
             last = date.fromordinal(min(last.toordinal() - 1, today.toordinal()))
         if first > today:
             return None
-    result: Quantity = out(float((today - last).days), float((today - first).days))
-    return result
+    return float((today - last).days), float((today - first).days)

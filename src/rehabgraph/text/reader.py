@@ -11,88 +11,32 @@ read, what was corrected and what could not be read.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, Literal
+from datetime import date, datetime
+from typing import Any, Final
 
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
 from rehabgraph.knowledge.base import Knowledge
-from rehabgraph.knowledge.models import ContextCategory
-from rehabgraph.text.context import ContextRules, Terminator
+from rehabgraph.text.context import ContextRules, Fold, Modifier, Terminator
 from rehabgraph.text.fold import Folder
 from rehabgraph.text.match import Hit, PhraseTable, Token, longest_first
-from rehabgraph.text.normalize import BREAKS, raw_tokens
+from rehabgraph.text.normalize import BREAKS, RawToken, raw_tokens
 from rehabgraph.text.quantities import Quantity, QuantityGrammar
+from rehabgraph.text.reading import Correction, Kind, Mention, Reading
 
 __all__ = ["Correction", "Mention", "Reader", "Reading"]
 
-Kind = Literal["zone", "flag", "condition"]
 # (kind, id) for a phrase; (kind, id, pattern index, group index) for a pattern's group
 Label = tuple[Kind, str] | tuple[Kind, str, int, int]
 
 _ALL_CATEGORIES = ("negated", "historical", "family", "hypothetical", "uncertain")
 TYPO_MIN_LENGTH = 5  # shorter words are never corrected: "hip" is not a typo of "lip"
-
-
-@dataclass(frozen=True, slots=True)
-class Correction:
-    """A word read as another: what the person typed, and the knowledge's word it was read as."""
-
-    said: str
-    read_as: str
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A concept found in a text: a zone, a red flag or a condition, with the words that named
-    it, their span in the text, the ConText modifiers that apply, and when it happened (days
-    before the report, nearest and farthest) when the text says."""
-
-    kind: Kind
-    id: str
-    said: str
-    start: int
-    end: int
-    modifiers: frozenset[ContextCategory] = frozenset()
-    when: tuple[float, float] | None = None
-    corrections: tuple[Correction, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """What one text says, as far as the knowledge can read it."""
-
-    text: str
-    mentions: tuple[Mention, ...]
-    sides: frozenset[str]
-    quantities: tuple[Quantity, ...]
-    unread: tuple[str, ...]
-    content: tuple[str, ...]  # the words that are not filler, glue or side words
-    body_parts: tuple[str, ...]  # body-part words named (covered by a zone or not)
-    by_kind: Mapping[str, tuple[Mention, ...]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-
-    def __post_init__(self) -> None:
-        kinds: dict[str, list[Mention]] = {"zone": [], "flag": [], "condition": []}
-        for m in self.mentions:
-            kinds[m.kind].append(m)
-        object.__setattr__(self, "by_kind", {k: tuple(v) for k, v in kinds.items()})
-
-    def of(self, kind: Kind) -> tuple[Mention, ...]:
-        """The mentions of one kind: zones, flags or conditions."""
-        return self.by_kind[kind]
-
-    @property
-    def corrections(self) -> tuple[Correction, ...]:
-        return tuple(dict.fromkeys(c for m in self.mentions for c in m.corrections))
-
-    @property
-    def ages(self) -> tuple[int, ...]:
-        return tuple(int(q.value) for q in self.quantities if q.kind == "age")
+TYPO_TWO_EDITS_LENGTH = 8  # from this length a typo may be two edits from the word
+VOCABULARY_MIN_LENGTH = 4  # the knowledge's shorter words are not typo targets
+_PHRASE_LABEL_LENGTH: Final = 2  # (kind, id): a phrase's label; a pattern group's is longer
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,34 +78,7 @@ class Reader:
         side_pairs = [(fold(p), side) for side, phrases in lex.sides.items() for p in phrases]
         side_words = frozenset(s for stems, _ in side_pairs for s in stems)
         context = ContextRules.build(knowledge.context, fold)
-
-        zone_pairs: list[tuple[tuple[str, ...], Label]] = []
-        for zone in knowledge.zones.values():
-            for text in (zone.id.replace("-", " "), zone.name, *zone.aliases):
-                zone_pairs.append((fold(text), ("zone", zone.id)))
-        concept_pairs: list[tuple[tuple[str, ...], Label]] = []
-        patterns: dict[tuple[Kind, str, int], int] = {}
-        entries: list[tuple[Kind, str, Iterable[str], list[list[list[str]]]]] = [
-            ("flag", q.id, q.phrases, [[list(g) for g in p] for p in q.patterns])
-            for q in knowledge.questions.values()
-        ]
-        entries += [
-            (
-                "condition",
-                c.id,
-                (c.id.replace("-", " "), c.name, *c.phrases),
-                [[list(g) for g in p] for p in c.patterns],
-            )
-            for c in knowledge.conditions.values()
-        ]
-        for kind, cid, phrases, pats in entries:
-            for text in phrases:
-                concept_pairs.append((fold(text), (kind, cid)))
-            for p, groups in enumerate(pats):
-                patterns[(kind, cid, p)] = len(groups)
-                for g, alternatives in enumerate(groups):
-                    for text in alternatives:
-                        concept_pairs.append((fold(text), (kind, cid, p, g)))
+        concept_pairs, patterns = _concept_pairs(knowledge, fold)
         numbers = {k.lower(): v for k, v in lex.number_words.items()}
         function_words = (
             glue
@@ -171,28 +88,14 @@ class Reader:
             | frozenset(s for w in lex.plain_words for s in fold(w))
         )
         stops = (context.words - glue) | frozenset({"not", "no", "never"})
-        words: dict[str, str] = {}
-        for text in [
-            *(t for q in knowledge.questions.values() for t in (*q.phrases, *_flat(q.patterns))),
-            *(t for c in knowledge.conditions.values() for t in (*c.phrases, *_flat(c.patterns))),
-            *(t for z in knowledge.zones.values() for t in (z.name, *z.aliases)),
-        ]:
-            for raw in raw_tokens(text)[1]:
-                # the word as written ("legs") and as folded ("leg"): a typo is nearer one
-                surface = raw.text.replace("'", "")
-                folded = folder.fold(raw.text)
-                if surface.isalpha() and len(surface) >= 4 and len(folded) == 1:
-                    words.setdefault(surface, folded[0])
-                for w in folder.words(raw.text):
-                    if w.isalpha() and len(w) >= 4:
-                        words.setdefault(w, folder.stem(w))
+        words = _vocabulary(knowledge, folder)
         known = frozenset(words.values()) | function_words | side_words
         by_letter: dict[str, list[tuple[str, str]]] = {}
         for w, s in sorted(words.items()):
             by_letter.setdefault(w[0], []).append((w, s))
         return cls(
             folder=folder,
-            zones=PhraseTable.build(zone_pairs, skip=filler | side_words),
+            zones=PhraseTable.build(_zone_pairs(knowledge, fold), skip=filler | side_words),
             concepts=PhraseTable.build(concept_pairs, skip=glue, max_gap=2),
             exact=PhraseTable.build(
                 [
@@ -253,7 +156,7 @@ class Reader:
         if surface in self._fixed:
             return self._fixed[surface]
         candidates = self.vocabulary.get(surface[0], ())
-        limit = 1 if len(surface) < 8 else 2
+        limit = 1 if len(surface) < TYPO_TWO_EDITS_LENGTH else 2
         best = extractOne(
             surface, [w for w, _ in candidates], scorer=OSA.distance, score_cutoff=limit
         )
@@ -272,7 +175,7 @@ class Reader:
         >>> [(m.id, sorted(m.modifiers)) for m in reading.of("flag")]
         [('fever-or-unwell', ['negated']), ('bladder-bowel', [])]
         """
-        day = today or date.today()
+        day = today or datetime.now().astimezone().date()  # the machine's local date
         known = self._read.get((text, day))
         if known is not None:
             return known
@@ -283,89 +186,29 @@ class Reader:
 
     def _read_text(self, text: str, today: date) -> Reading:
         norm, raws = raw_tokens(text)
-        tokens: list[Token] = []
-        fixes: dict[int, Correction] = {}
-        plain: set[int] = set()  # raw tokens that are read without naming anything
-        for r, raw in enumerate(raws):
-            if raw.text in BREAKS:
-                tokens.append(Token((raw.text,), raw.start, raw.end, r, True))
-                continue
-            words, is_plain = self._analyse(raw.text)
-            if is_plain:
-                plain.add(r)
-            for stems, read_as in words:
-                if read_as is not None:
-                    fixes[len(tokens)] = Correction(text[raw.start : raw.end], read_as)
-                tokens.append(Token(stems, raw.start, raw.end, r))
+        tokens, fixes, plain = self._tokens(text, raws)
         quantities = self.grammar.find(norm, today)
-        starts = [raws[t.raw].norm_start for t in tokens]
-        spans = [
-            [
-                i
-                for i in range(bisect_left(starts, q.start), bisect_right(starts, q.end - 1))
-                if raws[tokens[i].raw].norm_end <= q.end
-            ]
-            for q in quantities
-        ]
+        spans = _quantity_spans(quantities, tokens, raws)
         exact = self.exact.find(tokens)
         modifiers, terminators = self.context.modifiers(exact)
-        clause = _clauses(tokens, terminators)
-        mentions: list[Mention] = []
-        covered: set[int] = set()
-
-        def mention(kind: Kind, cid: str, used: Iterable[int]) -> None:
-            idx = sorted(set(used))
-            first, last = idx[0], idx[-1]
-            covered.update(tokens[i].raw for i in idx)
-            mentions.append(
-                Mention(
-                    kind=kind,
-                    id=cid,
-                    said=text[tokens[first].start : tokens[last].end],
-                    start=tokens[first].start,
-                    end=tokens[last].end,
-                    modifiers=self.context.apply(
-                        tokens, first, last, modifiers, terminators, frozenset(idx)
-                    ),
-                    when=_when(quantities, spans, first, last, clause),
-                    corrections=tuple(fixes[i] for i in idx if i in fixes),
-                )
-            )
-
+        found = _Found(
+            text=text,
+            tokens=tokens,
+            fixes=fixes,
+            context=self.context,
+            modifiers=modifiers,
+            terminators=terminators,
+            quantities=quantities,
+            spans=spans,
+            clause=_clauses(tokens, terminators),
+        )
         for hit in longest_first(self.zones.find(tokens)):
             for label in hit.labels:
-                mention(label[0], label[1], hit.tokens)
-        groups: dict[tuple[Kind, str, int], dict[int, dict[int, Hit[Label]]]] = {}
-        for hit in self.concepts.find(tokens, self.stops):
-            for label in hit.labels:
-                if len(label) == 2:
-                    mention(label[0], label[1], hit.tokens)
-                else:
-                    kind, cid, p, g = label
-                    by_clause = groups.setdefault((kind, cid, p), {})
-                    by_clause.setdefault(clause[hit.first], {}).setdefault(g, hit)
-        for (kind, cid, p), by_clause in groups.items():
-            for found in by_clause.values():
-                if len(found) == self.patterns[(kind, cid, p)]:
-                    mention(kind, cid, [i for h in found.values() for i in h.tokens])
-        for q, span in zip(quantities, spans, strict=True):
-            if not span:
-                continue
-            covered.update(tokens[i].raw for i in span)
-            if q.kind == "temperature":
-                for threshold, flag in self.temperature_flags:
-                    if q.value >= threshold:
-                        mention("flag", flag, span)
-        sides: set[str] = set()
-        body: dict[str, None] = {}
-        for h in exact:  # a body part is read, even where no zone covers it
-            for what, value in h.labels:
-                if what == "side":
-                    sides.add(value)
-                elif what == "body":
-                    body[value] = None
-            if any(what != "pseudo" for what, _ in h.labels):
-                covered.update(tokens[i].raw for i in h.tokens)
+                found.mention(label[0], label[1], hit.tokens)
+        self._find_concepts(found)
+        self._find_temperatures(found)
+        sides, body = _sides_and_body(exact, found)
+        covered = found.covered
         unread = tuple(
             text[raw.start : raw.end]
             for r, raw in enumerate(raws)
@@ -374,13 +217,196 @@ class Reader:
         content = tuple(t.stems[0] for t in tokens if not t.brk and t.stems[0] not in self.filler)
         return Reading(
             text=text,
-            mentions=_dedupe(mentions),
+            mentions=_dedupe(found.mentions),
             sides=frozenset(sides),
             quantities=quantities,
             unread=unread,
             content=content,
             body_parts=tuple(body),
         )
+
+    def _tokens(
+        self, text: str, raws: Sequence[RawToken]
+    ) -> tuple[list[Token], dict[int, Correction], set[int]]:
+        """The text's tokens, folded; the corrections made, by token; and the raw tokens that
+        are read without naming anything."""
+        tokens: list[Token] = []
+        fixes: dict[int, Correction] = {}
+        plain: set[int] = set()
+        for r, raw in enumerate(raws):
+            if raw.text in BREAKS:
+                tokens.append(Token((raw.text,), raw.start, raw.end, r, brk=True))
+                continue
+            words, is_plain = self._analyse(raw.text)
+            if is_plain:
+                plain.add(r)
+            for stems, read_as in words:
+                if read_as is not None:
+                    fixes[len(tokens)] = Correction(text[raw.start : raw.end], read_as)
+                tokens.append(Token(stems, raw.start, raw.end, r))
+        return tokens, fixes, plain
+
+    def _find_concepts(self, found: _Found) -> None:
+        """Flags and conditions: a phrase is a mention where it stands; a pattern is one where
+        all its groups are found in one clause."""
+        groups: dict[tuple[Kind, str, int], dict[int, dict[int, Hit[Label]]]] = {}
+        clause = found.clause
+        for hit in self.concepts.find(found.tokens, self.stops):
+            for label in hit.labels:
+                if len(label) == _PHRASE_LABEL_LENGTH:
+                    found.mention(label[0], label[1], hit.tokens)
+                else:
+                    kind, cid, p, g = label
+                    by_clause = groups.setdefault((kind, cid, p), {})
+                    by_clause.setdefault(clause[hit.first], {}).setdefault(g, hit)
+        for (kind, cid, p), by_clause in groups.items():
+            for in_clause in by_clause.values():
+                if len(in_clause) == self.patterns[(kind, cid, p)]:
+                    found.mention(kind, cid, [i for h in in_clause.values() for i in h.tokens])
+
+    def _find_temperatures(self, found: _Found) -> None:
+        """Quantities cover their words; a temperature at a flag's threshold raises the flag."""
+        tokens = found.tokens
+        for q, span in zip(found.quantities, found.spans, strict=True):
+            if not span:
+                continue
+            found.covered.update(tokens[i].raw for i in span)
+            if q.kind == "temperature":
+                for threshold, flag in self.temperature_flags:
+                    if q.value >= threshold:
+                        found.mention("flag", flag, span)
+
+
+@dataclass(slots=True)
+class _Found:
+    """What reading one text has found so far: its mentions, and the raw tokens they cover."""
+
+    text: str
+    tokens: list[Token]
+    fixes: dict[int, Correction]
+    context: ContextRules
+    modifiers: list[Modifier]
+    terminators: list[Terminator]
+    quantities: tuple[Quantity, ...]
+    spans: list[list[int]]
+    clause: list[int]
+    mentions: list[Mention] = field(default_factory=list)
+    covered: set[int] = field(default_factory=set)
+
+    def mention(self, kind: Kind, cid: str, used: Iterable[int]) -> None:
+        tokens = self.tokens
+        idx = sorted(set(used))
+        first, last = idx[0], idx[-1]
+        self.covered.update(tokens[i].raw for i in idx)
+        self.mentions.append(
+            Mention(
+                kind=kind,
+                id=cid,
+                said=self.text[tokens[first].start : tokens[last].end],
+                start=tokens[first].start,
+                end=tokens[last].end,
+                modifiers=self.context.apply(
+                    tokens, (first, last), self.modifiers, self.terminators, frozenset(idx)
+                ),
+                when=_when(self.quantities, self.spans, first, last, self.clause),
+                corrections=tuple(self.fixes[i] for i in idx if i in self.fixes),
+            )
+        )
+
+
+def _zone_pairs(knowledge: Knowledge, fold: Fold) -> list[tuple[tuple[str, ...], Label]]:
+    """Every way a zone is named: its id as words, its name and its aliases."""
+    return [
+        (fold(text), ("zone", zone.id))
+        for zone in knowledge.zones.values()
+        for text in (zone.id.replace("-", " "), zone.name, *zone.aliases)
+    ]
+
+
+def _concept_pairs(
+    knowledge: Knowledge, fold: Fold
+) -> tuple[list[tuple[tuple[str, ...], Label]], dict[tuple[Kind, str, int], int]]:
+    """Every phrase of a flag or condition, and every alternative of each group of its
+    patterns; and how many groups each pattern has."""
+    concept_pairs: list[tuple[tuple[str, ...], Label]] = []
+    patterns: dict[tuple[Kind, str, int], int] = {}
+    entries: list[tuple[Kind, str, Iterable[str], list[list[list[str]]]]] = [
+        ("flag", q.id, q.phrases, [[list(g) for g in p] for p in q.patterns])
+        for q in knowledge.questions.values()
+    ]
+    entries += [
+        (
+            "condition",
+            c.id,
+            (c.id.replace("-", " "), c.name, *c.phrases),
+            [[list(g) for g in p] for p in c.patterns],
+        )
+        for c in knowledge.conditions.values()
+    ]
+    for kind, cid, phrases, pats in entries:
+        concept_pairs.extend((fold(text), (kind, cid)) for text in phrases)
+        for p, groups in enumerate(pats):
+            patterns[(kind, cid, p)] = len(groups)
+            concept_pairs.extend(
+                (fold(text), (kind, cid, p, g))
+                for g, alternatives in enumerate(groups)
+                for text in alternatives
+            )
+    return concept_pairs, patterns
+
+
+def _vocabulary(knowledge: Knowledge, folder: Folder) -> dict[str, str]:
+    """The knowledge's own words a typo may be corrected to, each with its stem: as written
+    ("legs") and as folded ("leg"), since a typo is nearer one of them."""
+    words: dict[str, str] = {}
+    for text in [
+        *(t for q in knowledge.questions.values() for t in (*q.phrases, *_flat(q.patterns))),
+        *(t for c in knowledge.conditions.values() for t in (*c.phrases, *_flat(c.patterns))),
+        *(t for z in knowledge.zones.values() for t in (z.name, *z.aliases)),
+    ]:
+        for raw in raw_tokens(text)[1]:
+            surface = raw.text.replace("'", "")
+            folded = folder.fold(raw.text)
+            if surface.isalpha() and len(surface) >= VOCABULARY_MIN_LENGTH and len(folded) == 1:
+                words.setdefault(surface, folded[0])
+            for w in folder.words(raw.text):
+                if w.isalpha() and len(w) >= VOCABULARY_MIN_LENGTH:
+                    words.setdefault(w, folder.stem(w))
+    return words
+
+
+def _quantity_spans(
+    quantities: tuple[Quantity, ...], tokens: list[Token], raws: Sequence[RawToken]
+) -> list[list[int]]:
+    """The tokens each quantity covers."""
+    starts = [raws[t.raw].norm_start for t in tokens]
+    return [
+        [
+            i
+            for i in range(bisect_left(starts, q.start), bisect_right(starts, q.end - 1))
+            if raws[tokens[i].raw].norm_end <= q.end
+        ]
+        for q in quantities
+    ]
+
+
+def _sides_and_body(
+    exact: list[Hit[tuple[str, Any]]], found: _Found
+) -> tuple[set[str], dict[str, None]]:
+    """The sides and body parts named (a body part is read even where no zone covers it); every
+    exact phrase but a pseudo-trigger covers its words."""
+    sides: set[str] = set()
+    body: dict[str, None] = {}
+    tokens = found.tokens
+    for h in exact:
+        for what, value in h.labels:
+            if what == "side":
+                sides.add(value)
+            elif what == "body":
+                body[value] = None
+        if any(what != "pseudo" for what, _ in h.labels):
+            found.covered.update(tokens[i].raw for i in h.tokens)
+    return sides, body
 
 
 def _flat(patterns: Iterable[Iterable[Iterable[str]]]) -> list[str]:

@@ -74,27 +74,13 @@ def _outline(ax: Any) -> None:
         ax.text(mid + 1.25, 10.1, "L" if view == "front" else "R", fontsize=8, color="#666666")
 
 
-def body_map(rec: Recommendation) -> Figure:
-    """A front and back body outline with the painful zones shaded on the reported side (both
-    sides, lighter, when no side was given) and the muscles whose trigger points refer there
-    marked with numbers listed beside the figure. Returns a matplotlib Figure.
-
-    >>> from rehabgraph import Recommender
-    >>> fig = body_map(Recommender.default().recommend({"sites": [{"location": "heel"}]}))
-    >>> fig.axes[0].get_title()
-    'Where it hurts, and the muscles that can refer pain there'
-    """
+def _draw_zones(
+    ax: Any, rec: Recommendation, layout: dict[str, Any]
+) -> tuple[list[str], dict[str, str | None]]:
+    """Shade each reported zone on its side; returns the zones with no place in the layout,
+    and the side said for each zone."""
     from matplotlib.patches import Ellipse
 
-    layout = _layout()
-    fig = new_figure(width=8.0, height=5.6)
-    ax = fig.add_axes((0.0, 0.0, 0.62, 0.93))
-    ax.set_xlim(-3.2, 3.2)
-    ax.set_ylim(0.2, 10.8)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title("Where it hurts, and the muscles that can refer pain there", fontsize=10)
-    _outline(ax)
     not_drawn: list[str] = []
     zones_drawn: dict[str, str | None] = {}
     for site in rec.sites:
@@ -122,6 +108,14 @@ def body_map(rec: Recommendation) -> Figure:
                         alpha=alpha,
                     )
                 )
+    return not_drawn, zones_drawn
+
+
+def _referring_muscles(
+    rec: Recommendation, zones_drawn: dict[str, str | None]
+) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """The muscles the plan's walks say refer pain to a drawn zone (id -> name), and the
+    sides each is marked on."""
     muscles: dict[str, str] = {}
     muscle_sides: dict[str, set[str]] = {}
     for ex in rec.exercises:
@@ -131,6 +125,30 @@ def body_map(rec: Recommendation) -> Figure:
                 side_said = zones_drawn[e.path[0]]
                 sides_here = {"left", "right"} if side_said in (None, "both") else {side_said}
                 muscle_sides.setdefault(e.path[1], set()).update(sides_here)
+    return muscles, muscle_sides
+
+
+def body_map(rec: Recommendation) -> Figure:
+    """A front and back body outline with the painful zones shaded on the reported side (both
+    sides, lighter, when no side was given) and the muscles whose trigger points refer there
+    marked with numbers listed beside the figure. Returns a matplotlib Figure.
+
+    >>> from rehabgraph import Recommender
+    >>> fig = body_map(Recommender.default().recommend({"sites": [{"location": "heel"}]}))
+    >>> fig.axes[0].get_title()
+    'Where it hurts, and the muscles that can refer pain there'
+    """
+    layout = _layout()
+    fig = new_figure(width=8.0, height=5.6)
+    ax = fig.add_axes((0.0, 0.0, 0.62, 0.93))
+    ax.set_xlim(-3.2, 3.2)
+    ax.set_ylim(0.2, 10.8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("Where it hurts, and the muscles that can refer pain there", fontsize=10)
+    _outline(ax)
+    not_drawn, zones_drawn = _draw_zones(ax, rec, layout)
+    muscles, muscle_sides = _referring_muscles(rec, zones_drawn)
     legend = []
     for number, (muscle, name) in enumerate(sorted(muscles.items(), key=lambda m: m[1]), 1):
         spot = layout["muscles"].get(muscle)

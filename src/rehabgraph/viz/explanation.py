@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rehabgraph.api.recommendation import Recommendation
+from rehabgraph.api.recommendation import ExcludedExercise, PlannedExercise, Recommendation
 from rehabgraph.viz.style import (
     EDGE_WORDS,
     KIND_COLOURS,
@@ -24,6 +24,7 @@ __all__ = ["draw_explanation"]
 _WRAP = 24
 _LINE = 1.0  # height of one text line, in layout units
 _GAP = 1.6  # space between two boxes in a column, in layout units
+_REASON_MAX = 70  # characters of a left-out reason shown in its box; a longer one is cut
 
 
 @dataclass
@@ -42,37 +43,48 @@ class _Layout:
     nodes: dict[str, _Node] = field(default_factory=dict)
     edges: dict[tuple[str, str], str] = field(default_factory=dict)  # (from, to) -> words
 
+    def node(self, node_id: str, kind: str, label: str) -> _Node:
+        """The node ``node_id``, added the first time it is met."""
+        return self.nodes.setdefault(node_id, _Node(node_id, kind, label))
+
 
 def _collect(rec: Recommendation) -> _Layout:
     lay = _Layout()
-
-    def node(node_id: str, kind: str, label: str, grey: bool = False) -> None:
-        if node_id not in lay.nodes:
-            lay.nodes[node_id] = _Node(node_id, kind, label, grey)
-
     for site in rec.sites:
         for zone in site.zones:
             side = f" ({site.side})" if site.side else ""
-            node(zone.id, "zone", zone.name + side)
+            lay.node(zone.id, "zone", zone.name + side)
     for ex in rec.exercises:
-        for e in ex.explanations:
-            for node_id, kind, label in zip(e.path, e.kinds, e.labels, strict=True):
-                node(node_id, kind, label)
-            for a, b, edge in zip(e.path, e.path[1:], e.edges, strict=False):
-                walked_back = edge.source != a
-                lay.edges.setdefault((a, b), EDGE_WORDS.get((edge.type, walked_back), edge.type))
-        node(ex.exercise_id, "exercise", ex.name)
+        _add_walks(lay, ex)
     for x in rec.excluded:
-        reason = x.reason if len(x.reason) <= 70 else x.reason[:67].rstrip() + "..."
-        node(x.exercise_id, "exercise", x.name)
-        lay.nodes[x.exercise_id].label = f"{x.name}: left out ({reason})"
-        lay.nodes[x.exercise_id].grey = True
-        if x.condition:
-            node(x.condition, "condition", x.condition.replace("-", " "))
-            lay.edges.setdefault(
-                (x.condition, x.exercise_id), EDGE_WORDS[("contraindicates", False)]
-            )
+        _add_left_out(lay, x)
     return lay
+
+
+def _add_walks(lay: _Layout, ex: PlannedExercise) -> None:
+    """Every node and edge of the walks that explain a planned exercise."""
+    for e in ex.explanations:
+        for node_id, kind, label in zip(e.path, e.kinds, e.labels, strict=True):
+            lay.node(node_id, kind, label)
+        for a, b, edge in zip(e.path, e.path[1:], e.edges, strict=False):
+            walked_back = edge.source != a
+            lay.edges.setdefault((a, b), EDGE_WORDS.get((edge.type, walked_back), edge.type))
+    lay.node(ex.exercise_id, "exercise", ex.name)
+
+
+def _add_left_out(lay: _Layout, x: ExcludedExercise) -> None:
+    """A left-out exercise in grey with its reason, and the condition that rules it out."""
+    reason = (
+        x.reason
+        if len(x.reason) <= _REASON_MAX
+        else x.reason[: _REASON_MAX - len("...")].rstrip() + "..."
+    )
+    left_out = lay.node(x.exercise_id, "exercise", x.name)
+    left_out.label = f"{x.name}: left out ({reason})"
+    left_out.grey = True
+    if x.condition:
+        lay.node(x.condition, "condition", x.condition.replace("-", " "))
+        lay.edges.setdefault((x.condition, x.exercise_id), EDGE_WORDS[("contraindicates", False)])
 
 
 def _place(lay: _Layout) -> tuple[list[str], float]:
@@ -111,38 +123,37 @@ def draw_explanation(rec: Recommendation) -> Figure:
     ax.set_xlim(-0.55, columns - 0.45)
     ax.set_ylim(height + 1.0, -3.0)
     ax.axis("off")
-    texts = []
-    for column, kind in enumerate(kinds):
-        texts.append(
-            ax.text(
-                column,
-                -2.0,
-                wrap(KIND_TITLES[kind], 26),
-                ha="center",
-                va="center",
-                fontsize=8,
-                fontweight="bold",
-                color="#333333",
-            )
+    texts = [
+        ax.text(
+            column,
+            -2.0,
+            wrap(KIND_TITLES[kind], 26),
+            ha="center",
+            va="center",
+            fontsize=8,
+            fontweight="bold",
+            color="#333333",
         )
-    for n in lay.nodes.values():
-        texts.append(
-            ax.text(
-                n.x,
-                n.y,
-                n.label,
-                ha="center",
-                va="center",
-                fontsize=8,
-                color="#777777" if n.grey else "black",
-                bbox={
-                    "boxstyle": "round,pad=0.35",
-                    "fc": "#eeeeee" if n.grey else KIND_COLOURS[n.kind],
-                    "ec": "#999999" if n.grey else "#555555",
-                    "lw": 0.8,
-                },
-            )
+        for column, kind in enumerate(kinds)
+    ]
+    texts.extend(
+        ax.text(
+            n.x,
+            n.y,
+            n.label,
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="#777777" if n.grey else "black",
+            bbox={
+                "boxstyle": "round,pad=0.35",
+                "fc": "#eeeeee" if n.grey else KIND_COLOURS[n.kind],
+                "ec": "#999999" if n.grey else "#555555",
+                "lw": 0.8,
+            },
         )
+        for n in lay.nodes.values()
+    )
     to_data = ax.transData.inverted()
     box_of = {
         n.id: t.get_window_extent().transformed(to_data)
@@ -198,5 +209,6 @@ def draw_explanation(rec: Recommendation) -> Figure:
             placed.append(label)
     where = "; ".join(" and ".join(z.name for z in s.zones) for s in rec.sites) or "no place"
     fig.suptitle(f"Why this plan: {where}", fontsize=10, x=0.02, ha="left")
-    assert not overlaps(fig, placed), "labels overlap"  # guaranteed by the layout above
+    if overlaps(fig, placed):  # the layout above guarantees none: a bug if it happens
+        raise RuntimeError("labels overlap")
     return fig

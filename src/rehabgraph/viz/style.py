@@ -67,7 +67,7 @@ def wrap(text: str, width: int) -> str:
 def overlaps(fig: Figure, texts: list[Any]) -> list[tuple[str, str]]:
     """Pairs of visible texts whose drawn boxes overlap (an empty list is the goal)."""
     boxes = [
-        (t.get_text(), t.get_window_extent())
+        (t.get_text(), t.get_window_extent(dpi=fig.dpi))
         for t in texts
         if t.get_visible() and t.get_text().strip()
     ]
