@@ -209,15 +209,16 @@ def test_schemathesis_finds_no_server_error(app: Any) -> None:
     from hypothesis import HealthCheck, given, settings
     from schemathesis.checks import not_a_server_error
 
+    from tests.strategies import scaled
+
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     for result in schema.get_all_operations():
         operation = result.ok()
         strategy = operation.as_strategy()
 
         @given(case=strategy)
-        @settings(
-            max_examples=40,
-            deadline=None,
+        @settings(  # one strategy per operation, built by schemathesis: its own health checks
+            max_examples=scaled(40),
             suppress_health_check=list(HealthCheck),
             database=None,
         )
@@ -231,26 +232,11 @@ def test_served_plans_equal_library_plans_for_any_known_report(
     client: TestClient, recommender: Recommender
 ) -> None:
     from hypothesis import given, settings
-    from hypothesis import strategies as st
 
-    k = recommender.knowledge_base.knowledge
-    phrases = sorted({a for z in k.zones.values() for a in (z.id, z.name, *z.aliases)})
-    reports = st.fixed_dictionaries(
-        {
-            "sites": st.lists(
-                st.fixed_dictionaries(
-                    {"location": st.sampled_from(phrases)},
-                    optional={"side": st.sampled_from(["left", "right", "both"])},
-                ),
-                min_size=1,
-                max_size=3,
-            )
-        },
-        optional={"conditions": st.lists(st.sampled_from(sorted(k.conditions)), max_size=2)},
-    )
+    from tests.strategies import quiet_report, scaled
 
-    @given(reports)
-    @settings(max_examples=60, deadline=None, database=None)
+    @given(quiet_report)
+    @settings(max_examples=scaled(60), database=None)  # each example is an HTTP round trip
     def check(report: dict[str, Any]) -> None:
         response = client.post("/recommend", json=report)
         assert response.status_code == 200
