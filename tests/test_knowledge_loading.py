@@ -236,6 +236,17 @@ def test_alias_claimed_by_two_zones(edit: Editor, knowledge_copy: Path) -> None:
     assert "also an alias of zone 'knee-lateral'" in err.problem
 
 
+@pytest.mark.parametrize("alias", ["outer knees", "outter knee", "the outer knee pain"])
+def test_alias_claimed_by_two_zones_as_the_reader_folds_it(
+    edit: Editor, knowledge_copy: Path, alias: str
+) -> None:
+    # a word ending, a word form or filler words away from another zone's alias is the same
+    # alias to the reader, so it is refused at load
+    edit("zones.yaml", lambda d: _zone(d, "knee-medial")["aliases"].append(alias))
+    err = load_error(knowledge_copy)
+    assert "also an alias of zone 'knee-lateral'" in err.problem
+
+
 def test_every_problem_is_listed_not_just_the_first(edit: Editor, knowledge_copy: Path) -> None:
     edit("referrals.yaml", lambda d: [r.update(muscle="ghost") for r in d["referrals"][:3]])
     err = load_error(knowledge_copy)

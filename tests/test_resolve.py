@@ -90,3 +90,12 @@ def test_unknown_gets_suggestions(recommender: Recommender, phrase: str) -> None
     assert info.value.suggestions
     assert info.value.location == phrase
     assert isinstance(info.value, ValueError)
+
+
+def test_every_region_word_alone_is_too_broad(recommender: Recommender) -> None:
+    # "hip" must ask which part, never pick the zone whose alias is "side of the hip"
+    knowledge = recommender.knowledge_base.knowledge
+    for region in {z.region for z in knowledge.zones.values()}:
+        for said in (region, f"my {region}", f"pain in my left {region}"):
+            with pytest.raises(UnknownLocationError, match="too broad"):
+                recommender.resolver.resolve(said)

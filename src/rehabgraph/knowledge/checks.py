@@ -15,6 +15,7 @@ from typing import Any
 
 from rehabgraph.errors import KnowledgeError, KnowledgeProblem
 from rehabgraph.knowledge.fields import Reference, references, slots
+from rehabgraph.knowledge.fold import Folder
 from rehabgraph.knowledge.layers import Layers
 from rehabgraph.knowledge.models import (
     EDGES,
@@ -26,7 +27,6 @@ from rehabgraph.knowledge.models import (
     Zone,
 )
 from rehabgraph.knowledge.registry import FILES, LISTS, KnowledgeFile
-from rehabgraph.knowledge.text import PhraseNormalizer
 from rehabgraph.suggest import close_matches
 
 __all__ = ["Problems", "check_knowledge", "find_cycle"]
@@ -253,28 +253,43 @@ def _check_safety(safety: SafetyFile, problems: Problems) -> None:
 
 
 def _check_aliases(zones: Mapping[str, Zone], lexicon: Lexicon, problems: Problems) -> None:
-    normalizer = PhraseNormalizer.from_lexicon(lexicon)
-    regions = {normalizer.key(z.region) for z in zones.values()}
+    """Aliases folded exactly as the reader folds a person's words (word endings, spellings,
+    contractions), less filler and side words: each names one zone, and none is only filler,
+    names a side, or is as broad as a region."""
+    folder = Folder.from_lexicon(lexicon)
+    skip = folder.place_skip(lexicon)
+    side_phrases = [folder.phrase(p) for phrases in lexicon.sides.values() for p in phrases]
+
+    def key(text: str) -> tuple[str, ...]:
+        return tuple(s for s in folder.phrase(text) if s not in skip)
+
+    regions = {key(z.region) for z in zones.values()}
     owner: dict[tuple[str, ...], str] = {}
     for zone in zones.values():
         for alias in [zone.name, *zone.aliases]:
-            key = normalizer.key(alias)
-            _, sides = normalizer.split_sides(normalizer.fold(alias))
-            if not key:
-                problems.add("zones.yaml", zone.id, f"alias {alias!r} is only filler words")
-            elif sides:
+            folded = folder.phrase(alias)
+            alias_key = key(alias)
+            if any(_holds(folded, side) for side in side_phrases if side):
                 problems.add(
                     "zones.yaml",
                     zone.id,
                     f"alias {alias!r} names a side; sides are given separately",
                 )
-            elif key in regions:
+            elif not alias_key:
+                problems.add("zones.yaml", zone.id, f"alias {alias!r} is only filler words")
+            elif alias_key in regions:
                 problems.add("zones.yaml", zone.id, f"alias {alias!r} is as broad as a region")
-            elif owner.get(key, zone.id) != zone.id:
+            elif owner.get(alias_key, zone.id) != zone.id:
                 problems.add(
                     "zones.yaml",
                     zone.id,
-                    f"alias {alias!r} is also an alias of zone {owner[key]!r}",
+                    f"alias {alias!r} is also an alias of zone {owner[alias_key]!r}",
                 )
             else:
-                owner[key] = zone.id
+                owner[alias_key] = zone.id
+
+
+def _holds(words: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """Whether ``part`` stands in ``words`` as a run."""
+    n = len(part)
+    return any(words[i : i + n] == part for i in range(len(words) - n + 1))

@@ -20,10 +20,10 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
 from rehabgraph.knowledge.base import Knowledge
+from rehabgraph.knowledge.fold import Folder
+from rehabgraph.knowledge.normalize import BREAKS, RawToken, raw_tokens
 from rehabgraph.text.context import ContextRules, Fold, Modifier, Terminator
-from rehabgraph.text.fold import Folder
 from rehabgraph.text.match import Hit, PhraseTable, Token, longest_first
-from rehabgraph.text.normalize import BREAKS, RawToken, raw_tokens
 from rehabgraph.text.quantities import Quantity, QuantityGrammar
 from rehabgraph.text.reading import Correction, Kind, Mention, Reading
 
@@ -77,6 +77,7 @@ class Reader:
         filler = frozenset(s for p in lex.filler for s in fold(p))
         side_pairs = [(fold(p), side) for side, phrases in lex.sides.items() for p in phrases]
         side_words = frozenset(s for stems, _ in side_pairs for s in stems)
+        place_skip = folder.place_skip(lex)
         context = ContextRules.build(knowledge.context, fold)
         concept_pairs, patterns = _concept_pairs(knowledge, fold)
         numbers = {k.lower(): v for k, v in lex.number_words.items()}
@@ -95,7 +96,7 @@ class Reader:
             by_letter.setdefault(w[0], []).append((w, s))
         return cls(
             folder=folder,
-            zones=PhraseTable.build(_zone_pairs(knowledge, fold), skip=filler | side_words),
+            zones=PhraseTable.build(_zone_pairs(knowledge, fold), skip=place_skip),
             concepts=PhraseTable.build(concept_pairs, skip=glue, max_gap=2),
             exact=PhraseTable.build(
                 [
@@ -115,7 +116,7 @@ class Reader:
                 )
             ),
             function_words=function_words,
-            filler=filler | side_words,
+            filler=place_skip,
             stops=stops,
             known=known,
             vocabulary={k: tuple(v) for k, v in by_letter.items()},

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import Stemmer  # PyStemmer: the Snowball stemmers in C
 
 from rehabgraph.knowledge.models import Lexicon
-from rehabgraph.text.normalize import BREAKS, raw_tokens
+from rehabgraph.knowledge.normalize import BREAKS, raw_tokens
 
 __all__ = ["Folder"]
 
@@ -69,3 +69,11 @@ class Folder:
         return tuple(
             s for t in raw_tokens(text)[1] if t.text not in BREAKS for s in self.fold(t.text)
         )
+
+    def place_skip(self, lexicon: Lexicon) -> frozenset[str]:
+        """The words a place is named without: filler ("pain on the ... of my") and one-word
+        sides ("left", "both"). "side" itself is kept: "side of the hip" is a place, "hip" a
+        region. The reader matches zone aliases, and the loader checks them, with these."""
+        filler = {s for phrase in lexicon.filler for s in self.phrase(phrase)}
+        sides = (self.phrase(p) for phrases in lexicon.sides.values() for p in phrases)
+        return frozenset(filler | {stems[0] for stems in sides if len(stems) == 1})
