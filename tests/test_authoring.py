@@ -81,15 +81,15 @@ def test_cli_stats(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_lint_finds_a_zone_that_reaches_nothing(edit: Editor, knowledge_copy: Path) -> None:
     def add(d: Any) -> None:
-        d["zones"].append(make.zone("wrist", region="arm"))
+        d["zones"].append(make.zone("armpit", region="underarm"))
 
     edit("zones.yaml", add)
     kb = rehabgraph.load_knowledge(knowledge_copy)
     warnings = lint(kb, compile_rules(kb))
     found = {(w.file, w.entry, w.problem.split(":")[0]) for w in warnings}
-    assert ("zones.yaml", "wrist", "reaches no exercise") in found
+    assert ("zones.yaml", "armpit", "reaches no exercise") in found
     # questions with `zones: [all]` (a suspected broken bone) cover a new zone at once
-    assert not any(w.entry == "wrist" and "screening" in w.problem for w in warnings)
+    assert not any(w.entry == "armpit" and "screening" in w.problem for w in warnings)
 
 
 def test_check_strict_fails_on_warnings(

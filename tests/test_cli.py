@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def test_several_locations(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(data["sites"]) == 2
 
 
-@pytest.mark.parametrize("location", ["elbow", "asdfgh"])
+@pytest.mark.parametrize("location", ["armpit", "asdfgh"])
 def test_unknown_location_is_one_line_and_exit_2(location: str) -> None:
     done = run("recommend", location)
     assert done.returncode == 2
@@ -61,7 +62,7 @@ def test_unknown_location_is_one_line_and_exit_2(location: str) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("rehabgraph: error:")
-    assert "rehabgraph knows 30 places" in lines[0] or "does not cover the elbow" in lines[0]
+    assert re.search(r"rehabgraph knows \d+ places|does not cover the armpit", lines[0])
     assert "low back" in lines[0]  # what can be said instead
     assert "Traceback" not in done.stderr
 

@@ -333,9 +333,9 @@ def _exercise(d: Any, exercise_id: str) -> Any:
         ),
         (
             "exercises.yaml",
-            lambda d: _exercise(d, "vmo-step-down")["regression"].update(exercise="glute-squeeze"),
-            "vmo-step-down",
-            "is in family 'glute-squeeze', not 'vmo-step-down'",
+            lambda d: _exercise(d, "vmo-step-down-low").update(family="glute-bridge"),
+            "vmo-step-down-low",
+            "is in family 'vmo-step-down', not 'glute-bridge'",
         ),
         (
             "exercises.yaml",

@@ -29,11 +29,11 @@ PACK_CITE = make.cited(sources=["pack-source"], evidence="textbook")
 
 
 def _muscles(vmo_name: str) -> dict[str, Any]:
-    """A pack's muscles.yaml: the bundled VMO again under a new name, and the popliteus."""
+    """A pack's muscles.yaml: the bundled VMO again under a new name, and the plantaris."""
     return {
         "muscles": [
             make.muscle("vastus-medialis", name=vmo_name, **PACK_CITE),
-            make.muscle("popliteus", name="rectus femoris", **PACK_CITE),
+            make.muscle("plantaris", name="rectus femoris", **PACK_CITE),
         ]
     }
 
@@ -50,12 +50,12 @@ def test_a_pack_extends_the_bundled_knowledge(pack: Path) -> None:
     rec = Recommender(kb, require_screening=False).recommend(
         {"sites": [{"location": "under my left kneecap"}]}
     )
-    assert [e.exercise_id for e in rec.exercises] == ["popliteus-release"]
+    assert [e.exercise_id for e in rec.exercises] == ["plantaris-release"]
     assert rec.exercises[0].side == "left"
     assert rec.exercises[0].explanations[0].path == (
         "knee-tendon",
-        "popliteus",
-        "popliteus-release",
+        "plantaris",
+        "plantaris-release",
     )
 
 
@@ -86,7 +86,7 @@ def test_an_override_replaces_the_base_entry(pack: Path) -> None:
 def test_a_broken_reference_in_a_pack_names_the_pack_file(pack: Path) -> None:
     write(
         pack / "referrals.yaml",
-        {"referrals": [make.referral("popliteus", "knee-tendn", **PACK_CITE)]},
+        {"referrals": [make.referral("plantaris", "knee-tendn", **PACK_CITE)]},
     )
     with pytest.raises(KnowledgeError) as info:
         rehabgraph.load_knowledge(extra=[pack])
@@ -147,6 +147,6 @@ def test_cli_layers_a_pack(pack: Path, capsys: pytest.CaptureFixture[str]) -> No
         )
         == 0
     )
-    assert "popliteus-release" in capsys.readouterr().out
+    assert "plantaris-release" in capsys.readouterr().out
     assert main(["knowledge", "check", str(pack)]) == 0
     assert "a pack over the bundled knowledge" in capsys.readouterr().out

@@ -194,10 +194,10 @@ def test_zone_without_exercises_is_no_match(edit: object, knowledge_copy: object
     assert isinstance(knowledge_copy, Path)
     edit(
         "zones.yaml",
-        lambda d: d["zones"].append(make.zone("wrist", region="arm")),  # type: ignore[operator]
+        lambda d: d["zones"].append(make.zone("armpit", region="underarm")),  # type: ignore[operator]
     )
     rec = Recommender(rehabgraph.load_knowledge(knowledge_copy), require_screening=False).recommend(
-        {"sites": [{"location": "wrist"}]}
+        {"sites": [{"location": "armpit"}]}
     )
     assert rec.status == "no_match"
     assert rec.exercises == []

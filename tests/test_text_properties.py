@@ -26,7 +26,14 @@ _NEGATING = ("not", "no ", "n't", "cant", "cannot", "unable", "without", "never"
 FLAG_PHRASES = sorted(
     (p, q.id)
     for q in _K.questions.values()
-    if q.urgency is not None and not q.only_if
+    if q.urgency is not None and not q.only_if and not q.counts_only_with_its_zones
+    for p in q.phrases
+)
+# flags defined by their company (thoracic pain *with* low back pain): (phrase, id, a zone of it)
+ZONED_FLAG_PHRASES = sorted(
+    (p, q.id, q.zones[0])
+    for q in _K.questions.values()
+    if q.urgency is not None and not q.only_if and q.counts_only_with_its_zones
     for p in q.phrases
 )
 # "no feeling", "no control" are symptoms (pseudo-triggers), so "no feel a heartbeat" is not a
@@ -60,6 +67,26 @@ def test_adding_an_affirmed_flag_refers(
     rec = _R.recommend(report)
     assert rec.status == "refer", (phrase, rec.readings)
     assert rec.exercises == []
+
+
+@given(
+    quiet_report, st.sampled_from(ZONED_FLAG_PHRASES), st.sampled_from(["symptoms", "conditions"])
+)
+def test_a_flag_defined_by_its_zones_refers_with_them_and_only_with_them(
+    report: dict[str, Any], flag: tuple[str, str, str], field: str
+) -> None:
+    phrase, qid, zone = flag
+    with_zone = _answered_no({**report, "sites": [*report["sites"], {"location": zone}]})
+    with_zone[field] = [*with_zone.get(field, []), phrase]
+    rec = _R.recommend(with_zone)
+    assert rec.status == "refer", (phrase, rec.readings)
+    assert qid in rec.referral.flags  # type: ignore[union-attr]
+    zones = {z.id for s in _R.recommend(_answered_no(report)).sites for z in s.zones}
+    if not zones & set(_K.questions[qid].zones):
+        alone = _answered_no(report)
+        alone[field] = [*alone.get(field, []), phrase]
+        after = _R.recommend(alone)
+        assert after.referral is None or qid not in after.referral.flags, after.readings
 
 
 @given(quiet_report, st.sampled_from(PLAIN_FLAG_PHRASES), st.sampled_from(DENIALS))

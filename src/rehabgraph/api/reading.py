@@ -40,6 +40,9 @@ class ReadReport:
     conditions: list[str] = field(default_factory=list)  # condition ids that apply
     unread_conditions: list[str] = field(default_factory=list)
     unread_symptoms: list[str] = field(default_factory=list)
+    # flags whose words may be the place itself: they count only with their zones, so a second
+    # site "between my shoulder blades" with low back pain is the flag
+    place_flags: frozenset[str] = frozenset()
 
     @property
     def zones(self) -> list[str]:
@@ -47,15 +50,17 @@ class ReadReport:
 
     @property
     def flags(self) -> list[Mention]:
-        """Every flag mention, except, in a location, words that are the place itself ("both
-        lower legs" names where it hurts, not sciatica in both legs)."""
+        """Every flag mention, except, in a location, words that are only the place itself (a
+        flag read inside a zone's words names where it hurts). A flag whose words reach past
+        the place ("pain in my left arm and jaw when I climb the stairs") counts."""
         out: list[Mention] = []
         for where, reading in self.texts:
             zones = reading.of("zone") if where.endswith(".location") else ()
             out += [
                 m
                 for m in reading.of("flag")
-                if not any(z.start < m.end and m.start < z.end for z in zones)
+                if m.id in self.place_flags
+                or not any(z.start <= m.start and m.end <= z.end for z in zones)
             ]
         return out
 
@@ -71,6 +76,7 @@ class ReportReader:
     resolver: LocationResolver
     pieces: AnswerPieces
     code_index: Mapping[tuple[str, str], tuple[str, ...]]
+    place_flags: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -80,10 +86,20 @@ class ReportReader:
         for zone in knowledge.zones.values():
             for code in zone.codes:
                 index.setdefault((CODE_SYSTEMS[code.system], code.code), []).append(zone.id)
-        return cls(knowledge, reader, resolver, pieces, {k: tuple(v) for k, v in index.items()})
+        place_flags = frozenset(
+            q.id for q in knowledge.questions.values() if q.counts_only_with_its_zones
+        )
+        return cls(
+            knowledge,
+            reader,
+            resolver,
+            pieces,
+            {k: tuple(v) for k, v in index.items()},
+            place_flags,
+        )
 
     def read(self, report: PainReport, today: date) -> ReadReport:
-        out = ReadReport()
+        out = ReadReport(place_flags=self.place_flags)
         for i, site in enumerate(report.sites):
             self._site(i, site, today, out)
         self._symptoms(report.symptoms, today, out)

@@ -108,6 +108,14 @@ def _stats(kb: KnowledgeBase, out: TextIO, *, as_json: bool) -> int:
     )
     out.write("evidence: " + ", ".join(f"{n} {k}" for k, n in stats["evidence"].items()) + "\n")
     out.write(f"cited: {stats['cited']} of {stats['facts']} facts ({stats['cited_share']:.0%})\n")
+    coded = stats["coded"]
+    out.write(
+        "codes: "
+        + ", ".join(f"{n} {system}" for system, n in stats["codes"].items())
+        + f" on {coded['muscles']} of {stats['nodes'].get('muscle', 0)} muscles and "
+        f"{coded['zones']} of {stats['nodes'].get('zone', 0)} zones; "
+        f"{stats['codes_cited']} of {stats['code_total']} cite the source they were read in\n"
+    )
     return EXIT_OK
 
 

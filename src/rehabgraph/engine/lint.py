@@ -78,13 +78,18 @@ def _reached_and_fired(kb: KnowledgeBase, compiled: CompiledRules) -> tuple[set[
 
 
 def _muscles_referring_nowhere(kb: KnowledgeBase) -> list[KnowledgeProblem]:
+    """Muscles no path can pass: no referral, and no imbalance that involves them (a muscle
+    with no trigger-point pattern, like the deep neck flexors, still works in an imbalance)."""
     graph = kb.graph
     return [
         KnowledgeProblem(
-            "muscles.yaml", muscle, "refers pain nowhere (no referral in referrals.yaml)"
+            "muscles.yaml",
+            muscle,
+            "refers pain nowhere (no referral in referrals.yaml) and no imbalance involves it",
         )
         for muscle in kb.knowledge.muscles
         if not any(t == "refers_pain_to" for _, _, t in graph.out_edges(muscle, keys=True))
+        and not any(t == "involves" for _, _, t in graph.in_edges(muscle, keys=True))
     ]
 
 

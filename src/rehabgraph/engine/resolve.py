@@ -57,9 +57,10 @@ class LocationResolver:
             for text in (zone.name, *zone.aliases):
                 suggestions.setdefault(text.lower(), zone.id)
                 covered.update(text.lower().split())
-            key = reader.fold_phrase(zone.region)
-            regions.setdefault(key, (zone.region, []))[1].append(zone.id)
-            covered.update(zone.region.lower().split())
+            for region in zone.regions:
+                key = reader.fold_phrase(region)
+                regions.setdefault(key, (region, []))[1].append(zone.id)
+                covered.update(region.lower().split())
         return cls(
             reader=reader,
             regions={k: (r, tuple(v)) for k, (r, v) in regions.items() if k},

@@ -142,14 +142,20 @@ class SafetyIndex:
         if not text.mentions and age is None and not said:  # nothing said: ungated questions open
             return Screening((), tuple(q for q in in_order if not gates[q]), unknown)
         by_age = self._answer_by_age(said, age, text.ages)
-        denied, others, by_text = self._answer_by_text(said, text)
+        denied, others, by_text = self._answer_by_text(said, text, frozenset(in_order))
         flags = self.flags
+        aged_yes = {q for q in by_age if said[q]}
         present = tuple(
             sorted(
                 (
                     q
                     for q, v in said.items()
-                    if v and q in flags and all(said.get(g, w) == w for g, w in gates[q])
+                    if v
+                    and q in flags
+                    # a gate not answered counts as met for what a person said (fail safe),
+                    # but not for an age: age alone is no symptom ("55 or over" matters only
+                    # after a knee injury), so an age answers yes only once its gate is met
+                    and all(said.get(g, None if q in aged_yes else w) == w for g, w in gates[q])
                 ),
                 key=self.order.__getitem__,
             )
@@ -188,16 +194,24 @@ class SafetyIndex:
         return by_age
 
     def _answer_by_text(
-        self, said: dict[str, bool], text: TextSaid
+        self, said: dict[str, bool], text: TextSaid, asked: frozenset[str]
     ) -> tuple[set[str], set[str], list[str]]:
         """Answer yes what the text affirms, and no what it plainly denies (when all of it was
-        read); returns the denied, the not affirmed, and the ones answered no."""
-        mentions = text.mentions
+        read); returns the denied, the not affirmed, and the ones answered no. ``asked``: the
+        questions of the report's zones (a flag that counts only with its zones needs one)."""
+        questions = self.questions
+        mentions = [
+            m
+            for m in text.mentions
+            if m.id not in questions
+            or not questions[m.id].counts_only_with_its_zones
+            or m.id in asked
+        ]
         yes = {
             m.id
             for m in mentions
-            if m.id in self.questions
-            and affirmed(m, counts_when_historical=self.questions[m.id].counts_when_historical)
+            if m.id in questions
+            and affirmed(m, counts_when_historical=questions[m.id].counts_when_historical)
         }
         for q in yes:
             said[q] = True

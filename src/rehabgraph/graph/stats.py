@@ -36,6 +36,16 @@ def knowledge_stats(kb: KnowledgeBase) -> dict[str, Any]:
         facts += 1
         cited += bool(q.sources)
         evidence[q.evidence] += 1
+    codes: Counter[str] = Counter()
+    coded: Counter[str] = Counter()
+    code_cited = code_total = 0
+    for kind, entries in (("zones", k.zones), ("muscles", k.muscles)):
+        for entry in entries.values():
+            coded[kind] += bool(entry.codes)
+            for code in entry.codes:
+                codes[code.system] += 1
+                code_total += 1
+                code_cited += bool(code.sources)
     return {
         "knowledge_version": k.version,
         "nodes": dict(sorted(nodes.items())),
@@ -52,4 +62,8 @@ def knowledge_stats(kb: KnowledgeBase) -> dict[str, Any]:
         "facts": facts,
         "cited": cited,
         "cited_share": round(cited / facts, 4) if facts else 1.0,
+        "codes": dict(sorted(codes.items())),
+        "coded": {"zones": coded["zones"], "muscles": coded["muscles"]},
+        "codes_cited": code_cited,
+        "code_total": code_total,
     }

@@ -194,12 +194,12 @@ def find_cycle(edges: Iterable[tuple[str, str]]) -> list[str] | None:
 def _check_before(exercises: Mapping[str, Exercise], problems: Problems) -> None:
     """No exercise comes before itself, directly or round a loop."""
     file = "exercises.yaml"
-    edges = []
+    edges: list[tuple[str, str]] = []
     for exercise in exercises.values():
         for i, before in enumerate(exercise.before):
             if before.exercise == exercise.id:
                 problems.add(file, exercise.id, f"before[{i}]: comes before itself")
-            elif before.exercise in exercises:
+            elif before.exercise is not None and before.exercise in exercises:
                 edges.append((exercise.id, before.exercise))
     cycle = find_cycle(edges)
     if cycle is not None:
@@ -255,7 +255,7 @@ def _check_safety(safety: SafetyFile, problems: Problems) -> None:
 def _check_aliases(zones: Mapping[str, Zone], lexicon: Lexicon, problems: Problems) -> None:
     """Aliases folded exactly as the reader folds a person's words (word endings, spellings,
     contractions), less filler and side words: each names one zone, and none is only filler,
-    names a side, or is as broad as a region."""
+    names a side, or is as broad as a region of several zones."""
     folder = Folder.from_lexicon(lexicon)
     skip = folder.place_skip(lexicon)
     side_phrases = [folder.phrase(p) for phrases in lexicon.sides.values() for p in phrases]
@@ -263,10 +263,14 @@ def _check_aliases(zones: Mapping[str, Zone], lexicon: Lexicon, problems: Proble
     def key(text: str) -> tuple[str, ...]:
         return tuple(s for s in folder.phrase(text) if s not in skip)
 
-    regions = {key(z.region) for z in zones.values()}
+    regions: dict[tuple[str, ...], set[str]] = {}
+    for z in zones.values():
+        for r in z.regions:
+            regions.setdefault(key(r), set()).add(z.id)
     owner: dict[tuple[str, ...], str] = {}
     for zone in zones.values():
-        for alias in [zone.name, *zone.aliases]:
+        # the reader also takes the id as words ("knee-front": "knee front")
+        for alias in [zone.name, *zone.aliases, zone.id.replace("-", " ")]:
             folded = folder.phrase(alias)
             alias_key = key(alias)
             if any(_holds(folded, side) for side in side_phrases if side):
@@ -277,7 +281,7 @@ def _check_aliases(zones: Mapping[str, Zone], lexicon: Lexicon, problems: Proble
                 )
             elif not alias_key:
                 problems.add("zones.yaml", zone.id, f"alias {alias!r} is only filler words")
-            elif alias_key in regions:
+            elif regions.get(alias_key, {zone.id}) != {zone.id}:  # a region of one zone is it
                 problems.add("zones.yaml", zone.id, f"alias {alias!r} is as broad as a region")
             elif owner.get(alias_key, zone.id) != zone.id:
                 problems.add(

@@ -43,7 +43,9 @@ __all__ = [
     "Slot",
     "Text",
     "edge_specs",
+    "held_facts",
     "held_model",
+    "inheriting_facts",
     "references",
     "slots",
 ]
@@ -135,13 +137,67 @@ class Model(BaseModel):
 
 
 class Cited(Model):
-    """A fact: it names the sources it comes from and how strong the evidence is."""
+    """A fact: it names the sources it comes from and how strong the evidence is.
+
+    The facts an entry holds (an exercise's ``targets``, a muscle's ``codes``) inherit the
+    entry's ``sources`` and ``evidence`` when they name none, so a clinician writes a citation
+    once and only the facts with a source of their own say so.
+    """
 
     sources: Annotated[list[Id], Ref("source")] = Field(min_length=1)
     evidence: Evidence = Field(
         description="How strong the evidence for this fact is: guideline, systematic-review, "
         "consensus, textbook, expert-opinion or article."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _pass_citation_down(cls, data: Any) -> Any:
+        held = held_facts(cls)
+        if not held or not isinstance(data, dict):
+            return data
+        given = {k: data[k] for k in ("sources", "evidence") if k in data}
+        if not given:
+            return data
+        out = dict(data)
+        for name, fact in held.items():
+            passed = {k: v for k, v in given.items() if k in fact.model_fields}
+            value = out.get(name)
+            if isinstance(value, list):
+                out[name] = [_inherit(item, passed) for item in value]
+            elif isinstance(value, dict):
+                out[name] = _inherit(value, passed)
+        return out
+
+
+def _inherit(item: Any, given: dict[str, Any]) -> Any:
+    """A held fact as written, with the citation it does not name taken from its entry."""
+    if not isinstance(item, dict):
+        return item
+    missing = {k: v for k, v in given.items() if k not in item}
+    return {**item, **missing} if missing else item
+
+
+_HELD_FACTS: dict[type[BaseModel], dict[str, type[BaseModel]]] = {}
+
+
+def held_facts(cls: type[BaseModel]) -> dict[str, type[BaseModel]]:
+    """The fields of ``cls`` holding cited facts (or codes) that inherit its citation, with
+    the model of those facts."""
+    found = _HELD_FACTS.get(cls)
+    if found is None:
+        found = {}
+        for name, info in cls.model_fields.items():
+            model, _ = held_model(info.annotation)
+            if model is not None and issubclass(model, Cited | Code):
+                found[name] = model
+        _HELD_FACTS[cls] = found
+    return found
+
+
+def inheriting_facts() -> frozenset[type[BaseModel]]:
+    """Every model of a fact held by a cited entry: its citation may be left to the entry."""
+    return frozenset(m for holder in _subclasses(Cited) for m in held_facts(holder).values())
 
 
 _CODE_PATTERNS = {

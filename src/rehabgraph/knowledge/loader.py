@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from rehabgraph.errors import KnowledgeError
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.checks import Problems, check_knowledge
+from rehabgraph.knowledge.families import derive_families, expand_before
 from rehabgraph.knowledge.layers import LIST_FILES, entry_name, read_layers
 from rehabgraph.knowledge.registry import FILES, LISTS, KnowledgeFile
 from rehabgraph.knowledge.yaml_io import MAX_FILE_BYTES
@@ -49,6 +50,8 @@ def read_knowledge(
         if spec.base
     }
     tables = _tables(read, problems)
+    families = derive_families(tables["exercises"])
+    tables["exercises"] = MappingProxyType(expand_before(families, problems))
     check_knowledge(read, tables, problems)
     problems.raise_if_any()
     rules, safety = read["rules.yaml"], read["safety.yaml"]

@@ -141,9 +141,19 @@ class Zone(Cited):
     id: Id
     name: Phrase
     region: Phrase
+    part_of: list[Phrase] = Field(
+        default_factory=list,
+        description="Broader words that also take in this zone ('arm' for the elbow): said "
+        "alone, each asks which part, as the region does.",
+    )
     sided: bool = False
     aliases: list[Phrase] = Field(min_length=1)
     codes: list[Code] = Field(default_factory=list)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """The region, then the broader words that take the zone in."""
+        return (self.region, *self.part_of)
 
 
 class Muscle(Cited):
@@ -236,10 +246,21 @@ class Corrects(Cited):
 
 
 class Before(Cited):
-    """The exercise holding it comes before ``exercise`` in a plan, for ``reason``."""
+    """The exercise holding it comes before ``exercise`` in a plan, for ``reason``; or before
+    every version in ``family`` (named by one of its exercises), written once."""
 
-    exercise: Annotated[Id, Ref("exercise")]
+    exercise: Annotated[Id | None, Ref("exercise")] = None
+    family: Annotated[Id | None, Ref("exercise")] = Field(
+        default=None,
+        description="Instead of `exercise`: comes before every exercise of this family.",
+    )
     reason: Text
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Before:
+        if (self.exercise is None) == (self.family is None):
+            raise ValueError("name either `exercise` or `family` (one of them)")
+        return self
 
 
 class Variant(Cited):
@@ -280,10 +301,11 @@ class Exercise(Cited):
     before: Annotated[list[Before], Edge("comes_before", head="exercise", text="reason")] = Field(
         default_factory=list
     )
-    family: Id | None = Field(
+    family: Annotated[Id | None, Ref("exercise")] = Field(
         default=None,
-        description="Exercises that are versions of one another share a family (default: the "
-        "exercise's own id). Regressions and progressions must stay in the family.",
+        description="The family of versions this exercise belongs to, named by one of its "
+        "exercises. Usually left out: exercises joined by `regression`/`progression` links form "
+        "a family, named by the first of them in the file.",
     )
     regression: Annotated[Variant | None, Edge("regresses_to", head="exercise", swaps=True)] = None
     progression: Annotated[Variant | None, Edge("progresses_to", head="exercise", swaps=True)] = (

@@ -81,6 +81,12 @@ class ScreeningQuestion(Cited):
         default=False,
         description="A past mention still counts (a history of cancer, a previous clot).",
     )
+    counts_only_with_its_zones: bool = Field(
+        default=False,
+        description="Words affirm it only in a report that names one of its zones: a flag "
+        "defined by its company (pain between the shoulder blades *with* low back pain), where "
+        "the same words alone are an ordinary complaint of another zone.",
+    )
     age: AgeRule | None = Field(
         default=None, description="How the report's age answers this question."
     )

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from rehabgraph.knowledge.fields import inheriting_facts
 from rehabgraph.knowledge.registry import FILES
 
 __all__ = ["knowledge_schemas", "write_schemas"]
@@ -21,10 +22,31 @@ def knowledge_schemas() -> dict[str, dict[str, Any]]:
     for spec in FILES:
         file = spec.name
         schema = spec.model.model_json_schema()
+        _optional_citations(schema)
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["title"] = f"rehabgraph knowledge: {file}"
         out[file] = schema
     return out
+
+
+_INHERITED = "When left out, the citation of the entry that holds this fact."
+
+
+def _optional_citations(schema: dict[str, Any]) -> None:
+    """A held fact may leave its sources and evidence to its entry: not required there."""
+    names = {m.__name__ for m in inheriting_facts()}
+    for name, definition in schema.get("$defs", {}).items():
+        if name not in names:
+            continue
+        required = [r for r in definition.get("required", []) if r not in ("sources", "evidence")]
+        if required:
+            definition["required"] = required
+        else:
+            definition.pop("required", None)
+        for key in ("sources", "evidence"):
+            if key in definition.get("properties", {}):
+                prop = definition["properties"][key]
+                prop["description"] = f"{prop.get('description', '')} {_INHERITED}".strip()
 
 
 def schema_file_name(file: str) -> str:

@@ -40,7 +40,7 @@ def _x(view: str, side: str, lateral: float) -> float:
 
 
 def _outline(ax: Any) -> None:
-    from matplotlib.patches import Circle, FancyBboxPatch
+    from matplotlib.patches import Circle, Ellipse, FancyBboxPatch, Rectangle
 
     style: dict[str, Any] = {"fc": "#fbfbfb", "ec": "#888888", "lw": 1.0}
     for view, mid in _VIEWS.items():
@@ -62,13 +62,15 @@ def _outline(ax: Any) -> None:
             )
             ax.add_patch(
                 FancyBboxPatch(
-                    (mid + sign * 0.95 - 0.14, 5.3),
+                    (mid + sign * 0.95 - 0.14, 5.5),
                     0.28,
-                    3.3,
+                    3.1,
                     boxstyle="round,pad=0.02,rounding_size=0.12",
                     **style,
                 )
             )
+            ax.add_patch(Ellipse((mid + sign * 0.95, 5.15), 0.3, 0.6, **style))  # the hand
+        ax.add_patch(Rectangle((mid - 0.15, 8.6), 0.3, 0.35, **style))  # the neck
         ax.text(mid, 10.1, view, ha="center", va="bottom", fontsize=9, fontweight="bold")
         ax.text(mid - 1.25, 10.1, "R" if view == "front" else "L", fontsize=8, color="#666666")
         ax.text(mid + 1.25, 10.1, "L" if view == "front" else "R", fontsize=8, color="#666666")

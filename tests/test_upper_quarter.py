@@ -1,0 +1,185 @@
+"""The upper quarter, tried as a new user would: neck, head, jaw, shoulder, arm, elbow, hand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+
+import rehabgraph
+from rehabgraph import Recommendation, Recommender, UnknownLocationError
+from tests.support import answered_no, cli
+
+UPPER_REGIONS = {
+    "head",
+    "face",
+    "neck",
+    "shoulder",
+    "upper back",
+    "chest",
+    "upper arm",
+    "elbow",
+    "forearm",
+    "wrist",
+    "hand",
+}
+
+
+@pytest.fixture(scope="module")
+def kb() -> rehabgraph.KnowledgeBase:
+    return rehabgraph.load_knowledge()
+
+
+@pytest.fixture(scope="module")
+def safe() -> Recommender:
+    return Recommender.default()
+
+
+def _upper_zones(kb: rehabgraph.KnowledgeBase) -> list[str]:
+    return [z.id for z in kb.knowledge.zones.values() if z.region in UPPER_REGIONS]
+
+
+def _walked(rec: Recommendation) -> set[str]:
+    """Every node on the explanation paths of the plan."""
+    return {node for ex in rec.exercises for e in ex.explanations for node in e.path}
+
+
+def _plan(safe: Recommender, location: str) -> Recommendation:
+    return safe.recommend(answered_no(safe, {"sites": [{"location": location}]}))
+
+
+def test_the_upper_quarter_is_as_large_as_promised(kb: rehabgraph.KnowledgeBase) -> None:
+    k = kb.knowledge
+    upper = set(_upper_zones(kb))
+    upper_muscles = {r.muscle for r in k.referrals if r.zone in upper}
+    upper_exercises = {
+        e.id
+        for e in k.exercises.values()
+        if any(t.muscle in upper_muscles for t in e.targets)
+        or (
+            e.family_id in {f.family_id for f in k.exercises.values() if f.id != e.id}
+            and any(
+                t.muscle in upper_muscles
+                for f in k.exercises.values()
+                if f.family_id == e.family_id
+                for t in f.targets
+            )
+        )
+    }
+    upper_imbalances = {
+        i.id for i in k.imbalances.values() if any(v.muscle in upper_muscles for v in i.involves)
+    }
+    assert len(upper) >= 28
+    assert len(upper_muscles) >= 28
+    assert len(upper_imbalances) >= 8
+    assert len(upper_exercises) >= 25
+
+
+@pytest.mark.parametrize("word", ["neck pain", "my shoulder", "arm", "sore elbow", "my hand"])
+def test_a_region_word_asks_which_part(safe: Recommender, word: str) -> None:
+    with pytest.raises(UnknownLocationError) as info:
+        safe.recommend({"sites": [{"location": word}]})
+    assert "too broad" in str(info.value)
+    assert len(info.value.suggestions) >= 2
+
+
+def test_neck_pain_offers_the_parts_of_the_neck(safe: Recommender) -> None:
+    with pytest.raises(UnknownLocationError) as info:
+        safe.recommend({"sites": [{"location": "neck pain"}]})
+    assert {"back of the neck", "side of the neck"} <= set(info.value.suggestions)
+
+
+def test_neck_and_temple_pain_runs_through_the_upper_trapezius(safe: Recommender) -> None:
+    rec = _plan(safe, "pain at the back of my neck and my right temple")
+    assert rec.status == "exercise"
+    assert {z.id for s in rec.sites for z in s.zones} == {"neck-back", "temple"}
+    assert rec.sites[0].side == "right"
+    assert "upper-trapezius" in _walked(rec)
+    assert "upper trapezius" in rec.explain().lower()
+
+
+def test_tennis_elbow_reaches_the_wrist_extensors_and_the_supinator(safe: Recommender) -> None:
+    rec = _plan(safe, "tennis elbow")
+    assert rec.status == "exercise"
+    walked = (
+        _walked(rec) | {x.exercise_id for x in rec.also_possible}
+        if hasattr(rec, "also_possible")
+        else _walked(rec)
+    )
+    assert "supinator" in walked
+    assert walked & {"extensor-carpi-radialis-brevis", "extensor-carpi-radialis-longus"}
+
+
+HEART = "pain in my left arm and jaw when I climb the stairs"
+
+
+def test_heart_pain_refers_as_an_emergency_from_the_library(safe: Recommender) -> None:
+    rec = safe.recommend({"sites": [{"location": HEART}]})
+    assert rec.status == "refer"
+    assert rec.referral is not None
+    assert rec.referral.urgency == "emergency"
+    assert rec.exercises == []
+
+
+def test_heart_pain_refers_from_the_cli() -> None:
+    done = cli("recommend", HEART, "--answers", "no")
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "emergency" in done.stdout.lower()
+
+
+def test_heart_pain_refers_over_http(safe: Recommender) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from rehabgraph.server import create_app
+
+    client = TestClient(create_app(safe))
+    response = client.post("/recommend", json={"sites": [{"location": HEART}]})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "refer"
+    assert body["referral"]["urgency"] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "no chest pain, just a stiff neck",
+        "I don't get pain in my arm when I climb the stairs",
+    ],
+)
+def test_a_denied_heart_symptom_is_not_read_as_the_flag(safe: Recommender, said: str) -> None:
+    rec = safe.recommend(
+        answered_no(safe, {"sites": [{"location": "back of my neck"}], "symptoms": [said]})
+    )
+    assert rec.status != "refer" or "heart" not in (rec.referral.concern or "").lower()
+
+
+def _asked(safe: Recommender, zone: str) -> set[str]:
+    return {q.id for q in safe.screening({"sites": [{"location": zone}]})}
+
+
+def test_the_heart_question_is_asked_for_chest_arm_shoulder_jaw_and_neck(
+    kb: rehabgraph.KnowledgeBase, safe: Recommender
+) -> None:
+    heart = ["heart-pain-signs"]
+    assert kb.knowledge.questions["heart-pain-signs"].urgency == "emergency"
+    for zone in ("chest", "arm-front", "shoulder-front", "jaw", "neck-side", "elbow-inner"):
+        name = kb.knowledge.zones[zone].name
+        assert set(heart) & _asked(safe, name), zone
+
+
+def _every(zones: Iterable[str], kb: rehabgraph.KnowledgeBase) -> list[Any]:
+    return [pytest.param(z, id=z) for z in zones]
+
+
+@pytest.mark.parametrize("zone", _every(_upper_zones(rehabgraph.load_knowledge()), None))  # type: ignore[arg-type]
+def test_every_upper_zone_gets_a_plan(
+    safe: Recommender, kb: rehabgraph.KnowledgeBase, zone: str
+) -> None:
+    rec = _plan(safe, kb.knowledge.zones[zone].name)
+    assert rec.status == "exercise", rec.explain()
+    assert rec.exercises
+    for ex in rec.exercises:
+        assert ex.explanations
