@@ -183,3 +183,69 @@ def test_every_upper_zone_gets_a_plan(
     assert rec.exercises
     for ex in rec.exercises:
         assert ex.explanations
+
+
+def _flags(safe: Recommender, report: dict[str, Any]) -> list[str]:
+    rec = safe.recommend(answered_no(safe, report))
+    return rec.referral.flags if rec.referral else []
+
+
+@pytest.mark.parametrize("place", ["heel", "front of my knee", "back of my neck", "jaw"])
+def test_an_age_alone_never_refers(safe: Recommender, place: str) -> None:
+    """The Ottawa knee and Canadian C-spine ages matter only after an injury: with every
+    question for the place answered no, an older person gets a plan, whatever the place."""
+    rec = safe.recommend(answered_no(safe, {"sites": [{"location": place}], "age": 80}))
+    assert rec.status == "exercise", rec.referral
+
+
+def test_an_age_refers_once_its_injury_gate_is_met(safe: Recommender) -> None:
+    knee = {"sites": [{"location": "front of my knee"}], "age": 60}
+    assert _flags(safe, {**knee, "answers": {"knee-injury": True}}) == ["ottawa-age"]
+    assert "ottawa-age" in _flags(safe, {**knee, "symptoms": ["I went over on my knee"]})
+    neck = {"sites": [{"location": "back of my neck"}], "age": 70}
+    assert "c-spine-age" in _flags(safe, {**neck, "symptoms": ["I fell and hurt my neck"]})
+
+
+def test_thoracic_pain_is_a_flag_only_with_low_back_pain(safe: Recommender) -> None:
+    both = {"sites": [{"location": "low back"}, {"location": "between my shoulder blades"}]}
+    assert "thoracic-pain" in _flags(safe, both)
+    alone = {"sites": [{"location": "between my shoulder blades"}]}
+    assert _flags(safe, alone) == []
+    said = {"sites": [{"location": "low back"}], "symptoms": ["pain between my shoulder blades"]}
+    assert "thoracic-pain" in _flags(safe, said)
+
+
+@pytest.mark.parametrize(
+    ("place", "said", "flag"),
+    [
+        ("back of my wrist", "my wrist is hot, red and swollen", "hot-swollen-joint"),
+        ("front of my shoulder", "my shoulder is hot and swollen", "hot-swollen-joint"),
+        ("back of my wrist", "I think I have broken my wrist", "suspected-broken-bone"),
+        ("temple", "I'm 72, my jaw hurts when I eat and it goes away when I stop", None),
+        ("temple", "new headache at my temples for the first time in my life", None),
+    ],
+)
+def test_upper_limb_joints_and_bones_are_screened(
+    safe: Recommender, place: str, said: str, flag: str | None
+) -> None:
+    flags = _flags(safe, {"sites": [{"location": place}], "symptoms": [said]})
+    assert flags, said
+    if flag is not None:
+        assert flag in flags
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "I fell asleep on the sofa and woke with a stiff neck",
+        "my neck has ached for years and is worse when I walk to work",
+        "my neck is stiff when I look over my shoulder driving",
+    ],
+)
+def test_everyday_neck_words_raise_no_spinal_cord_flag(safe: Recommender, said: str) -> None:
+    rec = safe.recommend(
+        answered_no(safe, {"sites": [{"location": "back of my neck"}], "symptoms": [said]})
+    )
+    flags = rec.referral.flags if rec.referral else []
+    assert "cervical-myelopathy-signs" not in flags
+    assert not [c for r in rec.readings for c in r.concepts if c.id == "poor-balance"]
