@@ -216,3 +216,29 @@ def test_cli_picture_to_an_unwritable_place() -> None:
     assert done.returncode == 2
     assert "cannot write" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_whole_knowledge_picture_names_each_region_once_without_overlap() -> None:
+    fig = draw_knowledge(R.knowledge_base)
+    texts = _all_texts(fig)
+    regions = {z.region for z in R.knowledge_base.knowledge.zones.values()}
+    named = [t for t in texts if t.get_text() in regions]
+    assert sorted(t.get_text() for t in named) == sorted(regions)
+    assert not overlaps(fig, texts)
+
+
+def test_the_busiest_neighbourhood_picture_has_no_overlapping_labels() -> None:
+    graph = R.knowledge_base.graph
+    busiest = max(graph.nodes, key=lambda n: (graph.degree(n), n))
+    fig = draw_knowledge(R.knowledge_base, around=busiest)
+    assert not overlaps(fig, _all_texts(fig))
+
+
+def test_an_upper_body_plan_is_drawn_on_the_upper_body_larger() -> None:
+    upper = body_map(R.recommend({"sites": [{"location": "back of my neck", "side": "left"}]}))
+    whole = body_map(R.recommend({"sites": [{"location": "heel"}]}))
+    low, high = upper.axes[0].get_ylim()
+    assert high - low < whole.axes[0].get_ylim()[1] - whole.axes[0].get_ylim()[0]
+    legend = "\n".join(t.get_text() for t in _all_texts(upper))
+    assert "upper trapezius" in legend
+    assert "not drawn" not in legend

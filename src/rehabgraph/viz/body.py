@@ -16,9 +16,10 @@ from rehabgraph.viz.style import KIND_COLOURS, new_figure
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["body_map"]
+__all__ = ["body_map", "zone_height", "zone_on_arm"]
 
 _VIEWS = {"front": -1.6, "back": 1.6}  # x of each view's midline
+_ARM_FROM = 0.8  # a zone this far from the midline, above the hips, is on the arm
 
 
 @cache
@@ -26,6 +27,18 @@ def _layout() -> dict[str, Any]:
     text = resources.files("rehabgraph.viz").joinpath("body_layout.yaml").read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
+
+
+def zone_height(zone_id: str) -> float:
+    """How high the body map draws a zone (0 feet, 10 head; -1 when it has no place)."""
+    spot = _layout()["zones"].get(zone_id)
+    return float(spot["y"]) if spot is not None else -1.0
+
+
+def zone_on_arm(zone_id: str) -> bool:
+    """Whether the body map draws a zone on the arm (beside the trunk, above the hips)."""
+    spot = _layout()["zones"].get(zone_id)
+    return spot is not None and spot["lateral"] >= _ARM_FROM and spot["y"] >= _UPPER_FROM
 
 
 def _x(view: str, side: str, lateral: float) -> float:
@@ -130,6 +143,17 @@ def _referring_muscles(
     return muscles, muscle_sides
 
 
+_UPPER_VIEW = (4.6, 10.45)  # the heights shown when every zone drawn is in the upper body
+_UPPER_FROM = 4.8  # a zone at or above this height is in the upper body
+
+
+def _upper_only(rec: Recommendation, layout: dict[str, Any]) -> bool:
+    """Whether every zone of the plan that has a place on the map is in the upper body."""
+    spots = [layout["zones"].get(z.id) for site in rec.sites for z in site.zones]
+    heights = [spot["y"] for spot in spots if spot is not None]
+    return bool(heights) and min(heights) >= _UPPER_FROM
+
+
 def body_map(rec: Recommendation) -> Figure:
     """A front and back body outline with the painful zones shaded on the reported side (both
     sides, lighter, when no side was given) and the muscles whose trigger points refer there
@@ -161,9 +185,19 @@ def body_map(rec: Recommendation) -> Figure:
         for side in sorted(muscle_sides.get(muscle, {"right"})):
             x = _x(spot["view"], side, spot["lateral"])
             ax.plot(
-                [x], [spot["y"]], marker="o", ms=11, mfc=KIND_COLOURS["muscle"], mec="#8a6d1d", lw=0
+                [x],
+                [spot["y"]],
+                marker="o",
+                ms=10,
+                mfc=KIND_COLOURS["muscle"],
+                mec="#8a6d1d",
+                lw=0,
+                alpha=0.85,
+                zorder=4,
             )
-            ax.text(x, spot["y"], str(number), ha="center", va="center", fontsize=7)
+            ax.text(x, spot["y"], str(number), ha="center", va="center", fontsize=7, zorder=5)
+    if _upper_only(rec, layout):  # the upper body, drawn larger
+        ax.set_ylim(*_UPPER_VIEW)
     side_ax = fig.add_axes((0.63, 0.0, 0.37, 0.93))
     side_ax.axis("off")
     lines = ["Muscles whose trigger points", "can refer pain to these places:", ""]
