@@ -142,7 +142,8 @@ noisy_report = st.fixed_dictionaries(
 sited_report = st.fixed_dictionaries(
     {"sites": st.lists(site(known_location, sided=False), min_size=1, max_size=4)}
 )
-"""Only sites, each at a known location: always gives a plan."""
+"""Only sites, each at a known location: gives a plan, unless the places together are a red flag
+(pain between the shoulder blades with low back pain)."""
 
 
 @st.composite
@@ -161,6 +162,8 @@ def _with_flag(draw: st.DrawFn) -> dict[str, Any]:
         phrase, flag = draw(st.sampled_from(FLAG_PHRASES))
         pad = draw(st.sampled_from(["", "I have ", "also ", "and some "]))
         report["symptoms"] = [*report.get("symptoms", []), pad + phrase]
+        if _K.questions[flag].counts_only_with_its_zones:  # a flag defined by its company
+            report["sites"] = [*report["sites"], {"location": _K.questions[flag].zones[0]}]
         answers = dict(report.get("answers", {}))
         for gate in _K.questions[flag].only_if:
             answers.pop(gate, None)
@@ -171,7 +174,8 @@ def _with_flag(draw: st.DrawFn) -> dict[str, Any]:
 
 flagged_report = _with_flag()
 """A noisy report with one red flag present: answered yes (its gate left unsaid or said the way
-that opens it) or named in the symptoms (its answer and its gate left unsaid)."""
+that opens it) or named in the symptoms (its answer and its gate left unsaid; with one of its
+zones when it counts only with them)."""
 
 valid_report = st.fixed_dictionaries(
     {"sites": st.lists(site(zone_phrase), min_size=1, max_size=3)},

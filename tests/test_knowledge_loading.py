@@ -335,7 +335,7 @@ def _exercise(d: Any, exercise_id: str) -> Any:
             "exercises.yaml",
             lambda d: _exercise(d, "vmo-step-down-low").update(family="glute-bridge"),
             "vmo-step-down-low",
-            "is in family 'vmo-step-down', not 'glute-bridge'",
+            "family: 'glute-bridge' is not one of the versions linked to 'vmo-step-down-low'",
         ),
         (
             "exercises.yaml",

@@ -40,13 +40,27 @@ def _linked(exercises: Mapping[str, Exercise]) -> list[list[str]]:
     return list(members.values())
 
 
-def derive_families(exercises: Mapping[str, Exercise]) -> dict[str, Exercise]:
-    """Each exercise with its ``family`` filled in from its version links (file order kept)."""
+def derive_families(exercises: Mapping[str, Exercise], problems: Problems) -> dict[str, Exercise]:
+    """Each exercise with its ``family`` filled in from its version links (file order kept).
+
+    A ``family`` written out must name one of the versions linked to the exercise (or the
+    exercise itself): a family is its versions, not a label shared across unlinked ones.
+    """
     out = dict(exercises)
     for group in _linked(exercises):
+        for i in group:
+            family = exercises[i].family
+            if family is not None and family in exercises and family not in group:
+                problems.add(
+                    _FILE,
+                    i,
+                    f"family: {family!r} is not one of the versions linked to {i!r} "
+                    f"({', '.join(group)}); link it by regression or progression, or leave "
+                    "`family` out",
+                )
         if len(group) == 1:
             continue
-        named = [exercises[i].family for i in group if exercises[i].family]
+        named = [exercises[i].family for i in group if exercises[i].family in group]
         name = named[0] if named else group[0]
         for i in group:
             if exercises[i].family is None:
@@ -69,8 +83,9 @@ def expand_before(exercises: Mapping[str, Exercise], problems: Problems) -> dict
                 expanded.append(before)
                 continue
             named = exercises.get(before.family)
-            if named is None:
-                continue  # an unknown exercise: the reference check names it
+            if named is None:  # an unknown exercise: kept, so the reference check names it
+                expanded.append(before)
+                continue
             if named.family_id != before.family:
                 problems.add(
                     _FILE,

@@ -50,7 +50,7 @@ def read_knowledge(
         if spec.base
     }
     tables = _tables(read, problems)
-    families = derive_families(tables["exercises"])
+    families = derive_families(tables["exercises"], problems)
     tables["exercises"] = MappingProxyType(expand_before(families, problems))
     check_knowledge(read, tables, problems)
     problems.raise_if_any()
