@@ -249,3 +249,16 @@ def test_everyday_neck_words_raise_no_spinal_cord_flag(safe: Recommender, said: 
     flags = rec.referral.flags if rec.referral else []
     assert "cervical-myelopathy-signs" not in flags
     assert not [c for r in rec.readings for c in r.concepts if c.id == "poor-balance"]
+
+
+@pytest.mark.parametrize("place", ["chest pain", "my left chest pain", "pain in my chest wall"])
+def test_a_place_said_with_pain_words_is_the_place_not_a_flag(
+    safe: Recommender, place: str
+) -> None:
+    """A flag's words that are only the place and words like "pain" name where it hurts; the
+    chest's own questions (the heart, a clot) are then asked, not skipped."""
+    asked = {q.id for q in safe.screening({"sites": [{"location": place}]})}
+    assert {"heart-pain-signs", "clot-in-the-lung-signs"} <= asked
+    rec = safe.recommend(answered_no(safe, {"sites": [{"location": place}]}))
+    assert rec.status == "exercise"
+    assert [z.id for s in rec.sites for z in s.zones] == ["chest"]

@@ -6,6 +6,7 @@ cannot be resolved, a condition that cannot be read, or a field that does not va
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,7 @@ from rehabgraph.text.reader import Mention, Reader, Reading
 
 __all__ = ["ReadReport", "ReportReader", "strings_in"]
 
+_WORD = re.compile(r"[a-z0-9']+")
 CODE_SYSTEMS = {
     "SNOMED-CT": SNOMED_CT,
     "UBERON": "http://purl.obolibrary.org/obo/uberon.owl",
@@ -43,6 +45,9 @@ class ReadReport:
     # flags whose words may be the place itself: they count only with their zones, so a second
     # site "between my shoulder blades" with low back pain is the flag
     place_flags: frozenset[str] = frozenset()
+    # words that say nothing beyond a place ("pain", "my", "left"): a flag in a location whose
+    # words outside the place are only these is the place itself ("chest pain" is the chest)
+    place_words: frozenset[str] = frozenset()
 
     @property
     def zones(self) -> list[str]:
@@ -59,10 +64,20 @@ class ReadReport:
             out += [
                 m
                 for m in reading.of("flag")
-                if m.id in self.place_flags
-                or not any(z.start <= m.start and m.end <= z.end for z in zones)
+                if m.id in self.place_flags or not self._only_the_place(reading.text, m, zones)
             ]
         return out
+
+    def _only_the_place(self, text: str, flag: Mention, zones: Iterable[Mention]) -> bool:
+        """Whether the flag's words are a zone's words and words that add nothing to a place."""
+        covered = [(z.start, z.end) for z in zones if z.start < flag.end and flag.start < z.end]
+        if not covered:
+            return False
+        chars = list(text[flag.start : flag.end].lower())
+        for start, end in covered:
+            for i in range(max(start, flag.start), min(end, flag.end)):
+                chars[i - flag.start] = " "
+        return all(w in self.place_words for w in _WORD.findall("".join(chars)))
 
     @property
     def ages(self) -> list[int]:
@@ -77,6 +92,7 @@ class ReportReader:
     pieces: AnswerPieces
     code_index: Mapping[tuple[str, str], tuple[str, ...]]
     place_flags: frozenset[str] = frozenset()
+    place_words: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -89,6 +105,16 @@ class ReportReader:
         place_flags = frozenset(
             q.id for q in knowledge.questions.values() if q.counts_only_with_its_zones
         )
+        lexicon = knowledge.lexicon
+        place_words = frozenset(
+            w.lower()
+            for phrase in (
+                *lexicon.filler,
+                *lexicon.glue,
+                *(p for phrases in lexicon.sides.values() for p in phrases),
+            )
+            for w in _WORD.findall(phrase.lower())
+        )
         return cls(
             knowledge,
             reader,
@@ -96,10 +122,11 @@ class ReportReader:
             pieces,
             {k: tuple(v) for k, v in index.items()},
             place_flags,
+            place_words,
         )
 
     def read(self, report: PainReport, today: date) -> ReadReport:
-        out = ReadReport(place_flags=self.place_flags)
+        out = ReadReport(place_flags=self.place_flags, place_words=self.place_words)
         for i, site in enumerate(report.sites):
             self._site(i, site, today, out)
         self._symptoms(report.symptoms, today, out)
