@@ -45,6 +45,11 @@ def _walked(rec: Recommendation) -> set[str]:
     return {node for ex in rec.exercises for e in ex.explanations for node in e.path}
 
 
+def _flags(safe: Recommender, report: dict[str, Any]) -> list[str]:
+    rec = safe.recommend(answered_no(safe, report))
+    return rec.referral.flags if rec.referral else []
+
+
 def _plan(safe: Recommender, location: str) -> Recommendation:
     return safe.recommend(answered_no(safe, {"sites": [{"location": location}]}))
 
@@ -53,20 +58,12 @@ def test_the_upper_quarter_is_as_large_as_promised(kb: rehabgraph.KnowledgeBase)
     k = kb.knowledge
     upper = set(_upper_zones(kb))
     upper_muscles = {r.muscle for r in k.referrals if r.zone in upper}
-    upper_exercises = {
-        e.id
+    upper_families = {
+        e.family_id
         for e in k.exercises.values()
         if any(t.muscle in upper_muscles for t in e.targets)
-        or (
-            e.family_id in {f.family_id for f in k.exercises.values() if f.id != e.id}
-            and any(
-                t.muscle in upper_muscles
-                for f in k.exercises.values()
-                if f.family_id == e.family_id
-                for t in f.targets
-            )
-        )
     }
+    upper_exercises = {e.id for e in k.exercises.values() if e.family_id in upper_families}
     upper_imbalances = {
         i.id for i in k.imbalances.values() if any(v.muscle in upper_muscles for v in i.involves)
     }
@@ -150,10 +147,8 @@ def test_heart_pain_refers_over_http(safe: Recommender) -> None:
     ],
 )
 def test_a_denied_heart_symptom_is_not_read_as_the_flag(safe: Recommender, said: str) -> None:
-    rec = safe.recommend(
-        answered_no(safe, {"sites": [{"location": "back of my neck"}], "symptoms": [said]})
-    )
-    assert rec.status != "refer" or "heart" not in (rec.referral.concern or "").lower()
+    neck = {"sites": [{"location": "back of my neck"}], "symptoms": [said]}
+    assert "heart-pain-signs" not in _flags(safe, neck)
 
 
 def _asked(safe: Recommender, zone: str) -> set[str]:
@@ -183,11 +178,6 @@ def test_every_upper_zone_gets_a_plan(
     assert rec.exercises
     for ex in rec.exercises:
         assert ex.explanations
-
-
-def _flags(safe: Recommender, report: dict[str, Any]) -> list[str]:
-    rec = safe.recommend(answered_no(safe, report))
-    return rec.referral.flags if rec.referral else []
 
 
 @pytest.mark.parametrize("place", ["heel", "front of my knee", "back of my neck", "jaw"])
@@ -243,12 +233,10 @@ def test_upper_limb_joints_and_bones_are_screened(
     ],
 )
 def test_everyday_neck_words_raise_no_spinal_cord_flag(safe: Recommender, said: str) -> None:
-    rec = safe.recommend(
-        answered_no(safe, {"sites": [{"location": "back of my neck"}], "symptoms": [said]})
-    )
-    flags = rec.referral.flags if rec.referral else []
-    assert "cervical-myelopathy-signs" not in flags
-    assert not [c for r in rec.readings for c in r.concepts if c.id == "poor-balance"]
+    neck = {"sites": [{"location": "back of my neck"}], "symptoms": [said]}
+    assert "cervical-myelopathy-signs" not in _flags(safe, neck)
+    read = safe.recommend(answered_no(safe, neck)).readings
+    assert not [c for r in read for c in r.concepts if c.id == "poor-balance"]
 
 
 @pytest.mark.parametrize("place", ["chest pain", "my left chest pain", "pain in my chest wall"])
