@@ -250,3 +250,23 @@ def test_a_place_said_with_pain_words_is_the_place_not_a_flag(
     rec = safe.recommend(answered_no(safe, {"sites": [{"location": place}]}))
     assert rec.status == "exercise"
     assert [z.id for s in rec.sites for z in s.zones] == ["chest"]
+
+
+def test_the_report_age_rules_giant_cell_arteritis_out_under_50(safe: Recommender) -> None:
+    """BSR 2020: giant cell arteritis is a disease of people over 50. The report's age field
+    rules it out below that, whatever the words; an age in the words never does."""
+    said = "my jaw hurts when I eat and it goes away when I stop"
+    jaw = {"sites": [{"location": "jaw"}], "symptoms": [said]}
+    assert "giant-cell-arteritis-signs" in _flags(safe, {**jaw, "age": 72})
+    assert "giant-cell-arteritis-signs" not in _flags(safe, {**jaw, "age": 30})
+    assert "giant-cell-arteritis-signs" in _flags(safe, jaw)  # no age: counted to be safe
+    words = {**jaw, "symptoms": [f"I'm 30 and {said}"]}
+    assert "giant-cell-arteritis-signs" in _flags(safe, words)
+
+
+def test_a_flag_that_is_only_the_place_is_shown_as_not_counted(safe: Recommender) -> None:
+    rec = safe.recommend(answered_no(safe, {"sites": [{"location": "between my shoulder blades"}]}))
+    flags = [c for r in rec.readings for c in r.concepts if c.kind == "flag"]
+    assert flags
+    assert not any(c.counted for c in flags)
+    assert "not counted as a warning sign on its own" in " ".join(rec.explain().split())

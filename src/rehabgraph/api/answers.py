@@ -25,7 +25,7 @@ from rehabgraph.engine import PlannedItem, SafetyIndex, Swap, combine_sides
 from rehabgraph.engine.safety import affirmed, condition_applies
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.text import one_line
-from rehabgraph.text.reader import Reading
+from rehabgraph.text.reader import Mention, Reading
 
 __all__ = ["AnswerParts", "AnswerWriter"]
 
@@ -55,8 +55,8 @@ class AnswerWriter:
     safety: SafetyIndex
     # (field, reading, zones used) -> (the reading, what was written for it); the reading is
     # kept so its id cannot be reused while the entry lives
-    written: dict[tuple[str, int, frozenset[str]], tuple[Reading, TextRead]] = field(
-        default_factory=dict, compare=False, repr=False
+    written: dict[tuple[str, int, frozenset[str], frozenset[int]], tuple[Reading, TextRead]] = (
+        field(default_factory=dict, compare=False, repr=False)
     )
 
     def answer(
@@ -122,23 +122,30 @@ class AnswerWriter:
         )
 
     def readings(
-        self, texts: Iterable[tuple[str, Reading]], zones: Iterable[str] = ()
+        self,
+        texts: Iterable[tuple[str, Reading]],
+        zones: Iterable[str] = (),
+        place_words: Iterable[Mention] | None = None,
     ) -> list[TextRead]:
         """What was read from each text, and whether each thing read counted (remembered for
-        the texts people send again and again, like the reader's own readings)."""
+        the texts people send again and again, like the reader's own readings).
+        ``place_words``: the flag mentions that were only a place's words (not counted)."""
         used = frozenset(zones)
+        skipped = frozenset(id(m) for m in place_words or ())
         out: list[TextRead] = []
         for where, reading in texts:
-            key = (where, id(reading), used)
+            key = (where, id(reading), used, skipped)
             known = self.written.get(key)
             if known is None or known[0] is not reading:
-                known = (reading, self._text_read(where, reading, used))
+                known = (reading, self._text_read(where, reading, used, skipped))
                 if len(self.written) < _WRITTEN_MAX:
                     self.written[key] = known
             out.append(known[1])
         return out
 
-    def _text_read(self, where: str, reading: Reading, used: frozenset[str]) -> TextRead:
+    def _text_read(
+        self, where: str, reading: Reading, used: frozenset[str], skipped: frozenset[int]
+    ) -> TextRead:
         k = self.knowledge
         concepts: list[ConceptRead] = []
         for m in reading.mentions:
@@ -148,7 +155,11 @@ class AnswerWriter:
             elif m.kind == "flag":
                 q = k.questions[m.id]
                 name = q.concern or one_line(q.question)
-                counted = affirmed(m, counts_when_historical=q.counts_when_historical)
+                counted = (
+                    affirmed(m, counts_when_historical=q.counts_when_historical)
+                    and id(m) not in skipped
+                    and not (q.counts_only_with_its_zones and not used & set(q.zones))
+                )
             else:
                 name = k.conditions[m.id].name
                 counted = condition_applies(k.conditions[m.id], m)

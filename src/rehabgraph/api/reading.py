@@ -68,6 +68,18 @@ class ReadReport:
             ]
         return out
 
+    @property
+    def place_only_flags(self) -> list[Mention]:
+        """The flag mentions in a location that were only the place's words (not counted)."""
+        counted = {id(m) for m in self.flags}
+        return [
+            m
+            for where, reading in self.texts
+            if where.endswith(".location")
+            for m in reading.of("flag")
+            if id(m) not in counted
+        ]
+
     def _only_the_place(self, text: str, flag: Mention, zones: Iterable[Mention]) -> bool:
         """Whether the flag's words are a zone's words and words that add nothing to a place."""
         covered = [(z.start, z.end) for z in zones if z.start < flag.end and flag.start < z.end]

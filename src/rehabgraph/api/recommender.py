@@ -212,7 +212,7 @@ class Recommender:
                 read.sites,
                 report,
                 referral=writer.referral(screen.present),
-                readings=writer.readings(read.texts, read.zones),
+                readings=writer.readings(read.texts, read.zones, read.place_only_flags),
                 problems=problems,
                 warnings=[f"Not needed for this answer: {p}" for p in problems],
             )
@@ -221,7 +221,7 @@ class Recommender:
         if screen.unknown_answers:
             raise InvalidReportError(self._unknown_answers(screen.unknown_answers))
         feedback = self._feedback(report)
-        readings = writer.readings(read.texts, read.zones)
+        readings = writer.readings(read.texts, read.zones, read.place_only_flags)
         screening = writer.screening_items(screen.unanswered)
         warnings = self._held_warnings(read, screen, screening)
         held = bool(read.unread_conditions) or (

@@ -154,7 +154,10 @@ def _concept_line(c: ConceptRead) -> str:
             return message.format(quoted=quoted, asked=asked)
     if c.kind == "condition" and c.when_days is not None:
         return f"{quoted} was longer ago than matters here: not counted"
-    return f"{quoted} was in the past: not counted{asked}"
+    if "historical" in c.modifiers:
+        return f"{quoted} was in the past: not counted{asked}"
+    # no modifier: the words named the place itself, or a flag that needs other places
+    return f"{quoted} read as where it hurts: not counted as a warning sign on its own"
 
 
 def _site_text(site: ResolvedSite) -> str:

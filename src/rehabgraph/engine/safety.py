@@ -142,7 +142,12 @@ class SafetyIndex:
         if not text.mentions and age is None and not said:  # nothing said: ungated questions open
             return Screening((), tuple(q for q in in_order if not gates[q]), unknown)
         by_age = self._answer_by_age(said, age, text.ages)
-        denied, others, by_text = self._answer_by_text(said, text, frozenset(in_order))
+        ruled_out = frozenset(
+            q
+            for q, rule in self.aged
+            if rule.rules_out and age is not None and not rule.applies(age)
+        )
+        denied, others, by_text = self._answer_by_text(said, text, frozenset(in_order), ruled_out)
         flags = self.flags
         aged_yes = {q for q in by_age if said[q]}
         present = tuple(
@@ -194,18 +199,26 @@ class SafetyIndex:
         return by_age
 
     def _answer_by_text(
-        self, said: dict[str, bool], text: TextSaid, asked: frozenset[str]
+        self,
+        said: dict[str, bool],
+        text: TextSaid,
+        asked: frozenset[str],
+        ruled_out: frozenset[str] = frozenset(),
     ) -> tuple[set[str], set[str], list[str]]:
         """Answer yes what the text affirms, and no what it plainly denies (when all of it was
         read); returns the denied, the not affirmed, and the ones answered no. ``asked``: the
-        questions of the report's zones (a flag that counts only with its zones needs one)."""
+        questions of the report's zones (a flag that counts only with its zones needs one);
+        ``ruled_out``: the questions the report's age rules out whatever the words."""
         questions = self.questions
         mentions = [
             m
             for m in text.mentions
-            if m.id not in questions
-            or not questions[m.id].counts_only_with_its_zones
-            or m.id in asked
+            if m.id not in ruled_out
+            and (
+                m.id not in questions
+                or not questions[m.id].counts_only_with_its_zones
+                or m.id in asked
+            )
         ]
         yes = {
             m.id

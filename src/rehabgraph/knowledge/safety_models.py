@@ -35,6 +35,12 @@ class AgeRule(Model):
     at_least: int | None = Field(default=None, ge=0, le=130)
     below: int | None = Field(default=None, ge=1, le=131)
     decides: bool = False
+    rules_out: bool = Field(
+        default=False,
+        description="A stated age outside the range answers no even when words affirm it: the "
+        "condition does not occur at that age (giant cell arteritis under 50). Only the "
+        "report's own age field does this; an age in words never rules a flag out.",
+    )
 
     @model_validator(mode="after")
     def _a_range(self) -> AgeRule:
