@@ -6,8 +6,7 @@ cannot be resolved, a condition that cannot be read, or a field that does not va
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,7 +22,6 @@ from rehabgraph.text.reader import Mention, Reader, Reading
 
 __all__ = ["ReadReport", "ReportReader", "strings_in"]
 
-_WORD = re.compile(r"[a-z0-9']+")
 CODE_SYSTEMS = {
     "SNOMED-CT": SNOMED_CT,
     "UBERON": "http://purl.obolibrary.org/obo/uberon.owl",
@@ -45,8 +43,9 @@ class ReadReport:
     # flags whose words may be the place itself: they count only with their zones, so a second
     # site "between my shoulder blades" with low back pain is the flag
     place_flags: frozenset[str] = frozenset()
-    # words that say nothing beyond a place ("pain", "my", "left"): a flag in a location whose
-    # words outside the place are only these is the place itself ("chest pain" is the chest)
+    # the reader's folding, and the folded words that say nothing beyond a place ("pain", "my",
+    # "left"): a flag in a location whose other words are only these is the place itself
+    fold: Callable[[str], tuple[str, ...]] = tuple
     place_words: frozenset[str] = frozenset()
 
     @property
@@ -85,11 +84,11 @@ class ReadReport:
         covered = [(z.start, z.end) for z in zones if z.start < flag.end and flag.start < z.end]
         if not covered:
             return False
-        chars = list(text[flag.start : flag.end].lower())
+        chars = list(text[flag.start : flag.end])
         for start, end in covered:
             for i in range(max(start, flag.start), min(end, flag.end)):
                 chars[i - flag.start] = " "
-        return all(w in self.place_words for w in _WORD.findall("".join(chars)))
+        return all(stem in self.place_words for stem in self.fold("".join(chars)))
 
     @property
     def ages(self) -> list[int]:
@@ -104,7 +103,6 @@ class ReportReader:
     pieces: AnswerPieces
     code_index: Mapping[tuple[str, str], tuple[str, ...]]
     place_flags: frozenset[str] = frozenset()
-    place_words: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -117,16 +115,6 @@ class ReportReader:
         place_flags = frozenset(
             q.id for q in knowledge.questions.values() if q.counts_only_with_its_zones
         )
-        lexicon = knowledge.lexicon
-        place_words = frozenset(
-            w.lower()
-            for phrase in (
-                *lexicon.filler,
-                *lexicon.glue,
-                *(p for phrases in lexicon.sides.values() for p in phrases),
-            )
-            for w in _WORD.findall(phrase.lower())
-        )
         return cls(
             knowledge,
             reader,
@@ -134,11 +122,14 @@ class ReportReader:
             pieces,
             {k: tuple(v) for k, v in index.items()},
             place_flags,
-            place_words,
         )
 
     def read(self, report: PainReport, today: date) -> ReadReport:
-        out = ReadReport(place_flags=self.place_flags, place_words=self.place_words)
+        out = ReadReport(
+            place_flags=self.place_flags,
+            fold=self.reader.fold_phrase,
+            place_words=self.reader.filler,
+        )
         for i, site in enumerate(report.sites):
             self._site(i, site, today, out)
         self._symptoms(report.symptoms, today, out)
