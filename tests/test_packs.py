@@ -150,3 +150,17 @@ def test_cli_layers_a_pack(pack: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "plantaris-release" in capsys.readouterr().out
     assert main(["knowledge", "check", str(pack)]) == 0
     assert "a pack over the bundled knowledge" in capsys.readouterr().out
+
+
+def test_the_held_back_exercises_load_as_a_pack_and_say_why_they_are_held() -> None:
+    """examples/packs/range-of-movement holds cited exercises no rule can reach yet: the pack
+    loads over the bundled knowledge, and the lint says exactly that of each."""
+    from rehabgraph.engine import compile_rules
+    from rehabgraph.engine.lint import lint
+
+    held = Path(__file__).resolve().parents[1] / "examples" / "packs" / "range-of-movement"
+    kb = rehabgraph.load_knowledge(extra=[held])
+    ids = {e["id"] for e in yaml.safe_load((held / "exercises.yaml").read_text())["exercises"]}
+    assert ids <= set(kb.knowledge.exercises)
+    warnings = {(w.entry, w.problem) for w in lint(kb, compile_rules(kb))}
+    assert warnings == {(i, "no rule can reach it from any zone") for i in ids}
