@@ -161,3 +161,36 @@ def test_a_broad_word_asks_which_part_across_the_regions_it_takes_in(
         Recommender(kb, require_screening=False).recommend({"sites": [{"location": "my leg"}]})
     assert "too broad" in str(info.value)
     assert "outer knee" in " ".join(info.value.suggestions).lower() or info.value.suggestions
+
+
+def test_a_zone_id_read_as_words_may_not_be_a_region_word(
+    edit: Editor, knowledge_copy: Path
+) -> None:
+    """The reader takes a zone's id as words too ("knee-front": "knee front"), so an id that is
+    a region word of several zones would answer "upper back" with one of them."""
+    edit(
+        "zones.yaml",
+        lambda d: d["zones"].append(
+            {
+                "id": "upper-back",
+                "name": "thoracic area",
+                "region": "upper back",
+                "aliases": ["thoracic area"],
+                "sources": ["travell-simons-1999-vol1"],
+                "evidence": "textbook",
+            }
+        ),
+    )
+    with pytest.raises(KnowledgeError, match="'upper back' is as broad as a region"):
+        read_knowledge(knowledge_copy)
+
+
+def test_stats_say_how_many_codes_cite_their_source() -> None:
+    from tests.support import cli
+
+    done = cli("knowledge", "stats")
+    assert done.returncode == 0
+    line = next(x for x in done.stdout.splitlines() if x.startswith("codes:"))
+    assert "UBERON" in line and "SNOMED-CT" in line
+    cited, total = (int(n) for n in line.rsplit(";", 1)[1].split()[:3:2])
+    assert cited == total > 0
