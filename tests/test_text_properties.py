@@ -61,7 +61,10 @@ def _answered_no(report: dict[str, Any]) -> dict[str, Any]:
 def test_adding_an_affirmed_flag_refers(
     report: dict[str, Any], flag: tuple[str, str], field: str
 ) -> None:
-    phrase, _ = flag
+    phrase, qid = flag
+    rule = _K.questions[qid].age
+    if rule is not None and rule.rules_out and "age" in report:  # an age the flag cannot have
+        report = {**report, "age": rule.at_least or 0}
     report = _answered_no(report)
     report[field] = [*report.get(field, []), phrase]
     rec = _R.recommend(report)

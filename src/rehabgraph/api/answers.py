@@ -22,7 +22,7 @@ from rehabgraph.api.recommendation import (
 )
 from rehabgraph.api.report import PainReport
 from rehabgraph.engine import PlannedItem, SafetyIndex, Swap, combine_sides
-from rehabgraph.engine.safety import affirmed, condition_applies
+from rehabgraph.engine.safety import affirmed, condition_applies, in_its_company
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.text import one_line
 from rehabgraph.text.reader import Mention, Reading
@@ -125,13 +125,13 @@ class AnswerWriter:
         self,
         texts: Iterable[tuple[str, Reading]],
         zones: Iterable[str] = (),
-        place_words: Iterable[Mention] | None = None,
+        place_only: Iterable[Mention] = (),
     ) -> list[TextRead]:
         """What was read from each text, and whether each thing read counted (remembered for
         the texts people send again and again, like the reader's own readings).
-        ``place_words``: the flag mentions that were only a place's words (not counted)."""
+        ``place_only``: the flag mentions that were only a place's words (not counted)."""
         used = frozenset(zones)
-        skipped = frozenset(id(m) for m in place_words or ())
+        skipped = frozenset(id(m) for m in place_only)
         out: list[TextRead] = []
         for where, reading in texts:
             key = (where, id(reading), used, skipped)
@@ -158,7 +158,7 @@ class AnswerWriter:
                 counted = (
                     affirmed(m, counts_when_historical=q.counts_when_historical)
                     and id(m) not in skipped
-                    and not (q.counts_only_with_its_zones and not used & set(q.zones))
+                    and in_its_company(q, used)
                 )
             else:
                 name = k.conditions[m.id].name

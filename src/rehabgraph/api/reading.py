@@ -57,27 +57,25 @@ class ReadReport:
         """Every flag mention, except, in a location, words that are only the place itself (a
         flag read inside a zone's words names where it hurts). A flag whose words reach past
         the place ("pain in my left arm and jaw when I climb the stairs") counts."""
-        out: list[Mention] = []
-        for where, reading in self.texts:
-            zones = reading.of("zone") if where.endswith(".location") else ()
-            out += [
-                m
-                for m in reading.of("flag")
-                if m.id in self.place_flags or not self._only_the_place(reading.text, m, zones)
-            ]
-        return out
+        return self._flags_and_places()[0]
 
     @property
     def place_only_flags(self) -> list[Mention]:
         """The flag mentions in a location that were only the place's words (not counted)."""
-        counted = {id(m) for m in self.flags}
-        return [
-            m
-            for where, reading in self.texts
-            if where.endswith(".location")
-            for m in reading.of("flag")
-            if id(m) not in counted
-        ]
+        return self._flags_and_places()[1]
+
+    def _flags_and_places(self) -> tuple[list[Mention], list[Mention]]:
+        """The flag mentions, split into those that count and those that were only a place."""
+        counted: list[Mention] = []
+        places: list[Mention] = []
+        for where, reading in self.texts:
+            zones = reading.of("zone") if where.endswith(".location") else ()
+            for m in reading.of("flag"):
+                if m.id in self.place_flags or not self._only_the_place(reading.text, m, zones):
+                    counted.append(m)
+                else:
+                    places.append(m)
+        return counted, places
 
     def _only_the_place(self, text: str, flag: Mention, zones: Iterable[Mention]) -> bool:
         """Whether the flag's words are a zone's words and words that add nothing to a place."""

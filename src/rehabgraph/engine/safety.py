@@ -10,6 +10,7 @@ hypothetical leaves the question open, so it is asked.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -35,6 +36,16 @@ def affirmed(mention: Mention, *, counts_when_historical: bool = False) -> bool:
     if mention.modifiers & _NOT_THEIRS_NOW:
         return False
     return counts_when_historical or "historical" not in mention.modifiers
+
+
+def in_its_company(question: ScreeningQuestion, asked: AbstractSet[str]) -> bool:
+    """Whether words may affirm ``question`` in a report whose zones ask ``asked`` (zone ids or
+    question ids): a flag defined by its company needs one of its zones there."""
+    return (
+        not question.counts_only_with_its_zones
+        or question.id in asked
+        or bool(asked & set(question.zones))
+    )
 
 
 def condition_applies(condition: Condition, mention: Mention) -> bool:
@@ -214,11 +225,7 @@ class SafetyIndex:
             m
             for m in text.mentions
             if m.id not in ruled_out
-            and (
-                m.id not in questions
-                or not questions[m.id].counts_only_with_its_zones
-                or m.id in asked
-            )
+            and (m.id not in questions or in_its_company(questions[m.id], asked))
         ]
         yes = {
             m.id
