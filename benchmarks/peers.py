@@ -7,7 +7,11 @@
 - ``naive_networkx``: every simple path from each reported zone to each exercise.
 
 Neither builds explanations, screens for red flags or ranks; both are checked by the tests to
-reach exactly the exercises rehabgraph recommends.
+reach exactly the exercises rehabgraph reaches (its plan and what it names as also possible).
+Both keep, as rehabgraph does, only exercises within the reach of a reported zone
+(``regions.yaml``): each zone is walked on its own with the exercises it may hold, and the
+answers are joined (an exercise serves the zones it was reached from, and what follows from it
+must be within the reach of one of them).
 """
 
 from __future__ import annotations
@@ -22,12 +26,20 @@ import networkx as nx
 from rehabgraph import Recommender
 from rehabgraph.knowledge.models import EDGE_ATTRIBUTES, Rule
 
-__all__ = ["ClipsPeer", "clips_available", "naive_networkx", "report_zones"]
+__all__ = ["ClipsPeer", "clips_available", "in_reach", "naive_networkx", "report_zones"]
 
 
 def report_zones(rec: Recommender, report: dict[str, Any]) -> list[str]:
     """The zone ids rehabgraph resolves a report's sites to (the peers start from these)."""
     return [z.id for s in rec.recommend(report).sites for z in s.zones]
+
+
+def in_reach(rec: Recommender, zones: Iterable[str]) -> frozenset[str] | None:
+    """The exercises a plan for these zones may hold (None: the knowledge sets no reach)."""
+    table = rec.compiled.in_reach
+    if table is None:
+        return None
+    return frozenset(e for z in zones for e in table.get(z, ()))
 
 
 def clips_available() -> bool:
@@ -58,6 +70,7 @@ def clips_rule(rule: Rule) -> str:
             tags = f" (tags $?t{i}&:{test})"
         lines.append(f"  (edge (type {_q(step.edge)}) (u {u}) (v {v}){tags})")
         lines.append(f"  (test (neq ?n{i} {' '.join(f'?n{j}' for j in range(i))}))")
+    lines.append(f"  (allowed (node ?n{len(rule.path)}))")
     lines.append(f"  =>\n  (assert (reached (node ?n{len(rule.path)}))))")
     return "\n".join(lines)
 
@@ -73,9 +86,13 @@ class ClipsPeer:
         self.env.build("(deftemplate edge (slot type) (slot u) (slot v) (multislot tags))")
         self.env.build("(deftemplate start (slot kind) (slot node))")
         self.env.build("(deftemplate reached (slot node))")
+        self.env.build("(deftemplate allowed (slot node))")
         self.env.build(
-            "(deffunction clear-query () (do-for-all-facts ((?f start reached)) TRUE (retract ?f)))"
+            "(deffunction clear-query () "
+            "(do-for-all-facts ((?f start reached allowed)) TRUE (retract ?f)))"
         )
+        self.rec = rec
+        self.every_exercise = tuple(kb.knowledge.exercises)
         self.env.build(
             "(deffunction reached-list () (bind ?out (create$)) "
             "(do-for-all-facts ((?f reached)) TRUE (bind ?out (create$ ?out ?f:node))) ?out)"
@@ -93,12 +110,22 @@ class ClipsPeer:
 
     def reach(self, zones: Iterable[str]) -> set[str]:
         """The exercises the rules reach from these zones, and from the exercises they reach."""
+        out: set[str] = set()
+        for zone in zones:
+            out |= self._reach_one(zone)
+        return out
+
+    def _reach_one(self, zone: str) -> set[str]:
         env = self.env
         env.eval("(clear-query)")
-        for zone in zones:
-            env.eval(f"(assert (start (kind zone) (node {_q(zone)})))")
+        allowed = in_reach(self.rec, [zone])
+        for exercise in self.every_exercise if allowed is None else sorted(allowed):
+            env.eval(f"(assert (allowed (node {_q(exercise)})))")
+        env.eval(f"(assert (start (kind zone) (node {_q(zone)})))")
         env.run()
-        return {str(x) for x in env.eval("(reached-list)")}
+        found = {str(x) for x in env.eval("(reached-list)")}
+        env.eval("(clear-query)")  # nothing a query asserted stays
+        return found
 
     @property
     def facts(self) -> int:
@@ -126,12 +153,25 @@ def naive_networkx(rec: Recommender, zones: list[str]) -> set[str]:
     """The naive peer: every simple path (as long as the longest rule) in the undirected graph
     from each zone to each exercise, kept when it walks a rule's steps; then the same from each
     exercise found, for the rules that start at an exercise, until nothing new is found."""
+    out: set[str] = set()
+    for zone in zones:
+        out |= _naive_one(rec, zone)
+    return out
+
+
+def _naive_one(rec: Recommender, zone: str) -> set[str]:
+    zones = [zone]
     kb = rec.knowledge_base
     graph = kb.graph
     undirected = graph.to_undirected(as_view=True)
     rules = kb.knowledge.rules
     cutoff = max(len(r.path) for r in rules)
-    exercises = [n for n, d in graph.nodes(data=True) if d["kind"] == "exercise"]
+    allowed = in_reach(rec, zones)
+    exercises = [
+        n
+        for n, d in graph.nodes(data=True)
+        if d["kind"] == "exercise" and (allowed is None or n in allowed)
+    ]
 
     def reach(starts: list[str], start_kind: str) -> set[str]:
         out: set[str] = set()

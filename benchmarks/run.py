@@ -60,6 +60,12 @@ FULL_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 QUICK_SIZES = (1_000,)
 
 
+
+def reached(answer: Any) -> set[str]:
+    """Every exercise an answer reaches: its plan and what it names as also possible (the
+    peers reach them all; they do not cap a plan)."""
+    return {e.exercise_id for e in answer.exercises} | {a.exercise_id for a in answer.also_possible}
+
 def measure(fn: Callable[[], object], repeat: int, number: int) -> dict[str, float]:
     """Median and interquartile range, in seconds per call, of ``repeat`` timings of
     ``number`` calls each."""
@@ -93,7 +99,7 @@ def per_query_and_peers(rec: Recommender, repeat: int, number: int) -> dict[str,
     for name, report in (("one site", ONE_SITE), ("three sites", THREE_SITES)):
         zones = peers.report_zones(rec, report)
         parts = rec.recommend(report).model_dump()
-        ours = {e.exercise_id for e in rec.recommend(report).exercises}
+        ours = reached(rec.recommend(report))
         times = side_by_side(
             {
                 "recommend": lambda r=report: rec.recommend(r),
@@ -320,7 +326,7 @@ def _queries(rec: Recommender, repeat: int, number: int, *, with_naive: bool) ->
     calls = sum(stat[1] for stat in pstats.Stats(profile).stats.values())  # type: ignore[attr-defined]
     if with_naive:
         times["naive networkx"] = measure(lambda: peers.naive_networkx(rec, zones), 3, 1)
-    ours = {e.exercise_id for e in answer.exercises}
+    ours = reached(answer)
     return {
         "calls_per_query": calls,
         "answer_exercises": len(answer.exercises),

@@ -70,17 +70,17 @@ def write_synthetic(folder: Path, units: int) -> Path:
     files = {name: (folder / f"{name}.yaml").open("a") for name in _FILES}
     try:
         for u in range(units):
-            _unit(u, (u + 1) % units, files)
+            _unit(u, (u + 1) % units, (u - 1) % units, files)
     finally:
         for f in files.values():
             f.close()
     return folder
 
 
-_FILES = ("zones", "muscles", "referrals", "imbalances", "exercises")
+_FILES = ("zones", "muscles", "referrals", "imbalances", "exercises", "regions")
 
 
-def _unit(u: int, nxt: int, files: dict[str, object]) -> None:
+def _unit(u: int, nxt: int, prev: int, files: dict[str, object]) -> None:
     out = {name: [] for name in _FILES}  # type: dict[str, list[str]]
     zone = [f"sz{u}-{w}" for w in _WORDS]
     muscle = [f"sm{u}-{n}" for n in _NUMBERS]
@@ -139,6 +139,7 @@ def _unit(u: int, nxt: int, files: dict[str, object]) -> None:
             "steps": ["Do the invented movement.", "Rest."],
             "dosage": {"reps_min": 8, "reps_max": 12, "sets": 2},
             "stop_if": "Anything hurts.",
+            "works": [f"sector {u}"],
             "targets": [{"muscle": muscle[i], "action": actions[i], **_CITE}],
             **_CITE,
         }
@@ -147,5 +148,9 @@ def _unit(u: int, nxt: int, files: dict[str, object]) -> None:
         if i == 0:
             entry["before"] = [{"exercise": exercise[1], "reason": "loosen first", **_CITE}]
         out["exercises"].append(_flow(entry))
+    # a region reaches itself and the region before it, whose first muscle refers pain here
+    out["regions"].append(
+        _flow({"region": f"sector {u}", "reach": sorted({f"sector {u}", f"sector {prev}"}), **_CITE})
+    )
     for name, lines in out.items():
         files[name].writelines(lines)  # type: ignore[attr-defined]

@@ -8,6 +8,8 @@ from typing import TypedDict, Unpack
 
 from rehabgraph.api.pieces import AnswerPieces
 from rehabgraph.api.recommendation import (
+    Advice,
+    AlsoPossible,
     ConceptRead,
     CorrectionRead,
     ExcludedExercise,
@@ -43,7 +45,8 @@ class AnswerParts(TypedDict, total=False):
     referral: Referral | None
     warnings: Sequence[str]
     conditions: Iterable[str]
-    dropped: Iterable[str]
+    also_possible: Sequence[AlsoPossible]
+    advice: Sequence[Advice]
     readings: Sequence[TextRead]
     problems: Sequence[str]
 
@@ -83,7 +86,8 @@ class AnswerWriter:
             knowledge_version=k.version,
             report=report,
             conditions=list(parts.get("conditions", ())),
-            dropped=list(parts.get("dropped", ())),
+            also_possible=list(parts.get("also_possible", ())),
+            advice=list(parts.get("advice", ())),
             readings=list(parts.get("readings", ())),
             problems=list(parts.get("problems", ())),
         )
@@ -206,6 +210,17 @@ class AnswerWriter:
                     ),
                 )
         return list(seen.values())
+
+    def also_possible(self, item: PlannedItem) -> AlsoPossible:
+        """An exercise a plan of its size left out: its name, score and first reason."""
+        first = item.matches[0]
+        return AlsoPossible(
+            exercise_id=item.exercise_id,
+            name=self.pieces.exercises[item.exercise_id]["name"],
+            score=item.score,
+            reason=first.sentence,
+            basis=first.rule.family,
+        )
 
     def planned(self, item: PlannedItem, conditions: Sequence[str]) -> PlannedExercise:
         exercise_id = item.exercise_id

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rehabgraph.api.recommendation import (
+    Advice,
     Explanation,
     PathEdge,
     ScreeningItem,
@@ -39,6 +40,7 @@ class AnswerPieces:
     questions: Mapping[str, ScreeningItem]
     notice_sources: tuple[str, ...]
     kb: KnowledgeBase
+    advice: Mapping[str, tuple[Advice, ...]]  # zone -> the guideline advice a plan opens with
 
     @classmethod
     def build(cls, kb: KnowledgeBase, compiled: CompiledRules) -> AnswerPieces:
@@ -71,7 +73,16 @@ class AnswerPieces:
             },
             notice_sources=tuple(k.notice_sources),
             kb=kb,
+            advice=_advice(kb),
         )
+
+    def advice_for(self, zones: Iterable[str]) -> list[Advice]:
+        """The advice for these zones, each once, in the order of the zones."""
+        out: dict[str, Advice] = {}
+        for zone in zones:
+            for advice in self.advice.get(zone, ()):
+                out.setdefault(advice.recommendation_id, advice)
+        return list(out.values())
 
     def explanation(self, match: Match) -> Explanation:
         """The compiled walk's explanation, or a new one for a walk a swap extended."""
@@ -99,7 +110,14 @@ def write_explanation(kb: KnowledgeBase, match: Match) -> Explanation:
                 evidence=data["evidence"],
             )
         )
+    recommendation = next(
+        (kb.knowledge.recommendations[n] for n in match.nodes if n in kb.knowledge.recommendations),
+        None,
+    )
     return Explanation(
+        basis=match.rule.family,
+        guideline=recommendation.guideline if recommendation else None,
+        grade=recommendation.grade if recommendation else None,
         rule_id=match.rule.id,
         path=match.nodes,
         labels=tuple(nodes[n]["name"] for n in match.nodes),
@@ -116,3 +134,23 @@ def weakest(levels: Iterable[str]) -> str:
     """The weakest of these evidence levels (the weakest of all when none is known)."""
     ranked = [lv for lv in levels if lv in EVIDENCE_ORDER]
     return max(ranked, key=EVIDENCE_ORDER.index) if ranked else EVIDENCE_ORDER[-1]
+
+
+def _advice(kb: KnowledgeBase) -> Mapping[str, tuple[Advice, ...]]:
+    k = kb.knowledge
+    out: dict[str, list[Advice]] = {}
+    for rec in k.recommendations.values():
+        if rec.say is None:
+            continue
+        guideline = k.guidelines[rec.guideline]
+        advice = Advice(
+            recommendation_id=rec.id,
+            guideline=guideline.said_as,
+            grade=rec.grade,
+            grade_meaning=one_line(guideline.grades[rec.grade]),
+            text=one_line(rec.say),
+            sources=tuple(rec.sources),
+        )
+        for zone in rec.zones:
+            out.setdefault(zone, []).append(advice)
+    return {z: tuple(a) for z, a in out.items()}

@@ -10,6 +10,8 @@ from rehabgraph.api.report import PainReport, Side
 from rehabgraph.knowledge.models import Dosage
 
 __all__ = [
+    "Advice",
+    "AlsoPossible",
     "ConceptRead",
     "CorrectionRead",
     "ExcludedExercise",
@@ -65,6 +67,17 @@ class Explanation(_Out):
     evidence: str = Field(description="The weakest evidence level among the path's facts.")
     principle: str | None = None
     sentence: str
+    basis: Literal["referral", "guideline"] = Field(
+        default="referral",
+        description="What this reason rests on: a referral chain through the graph, or a "
+        "clinical practice guideline's recommendation.",
+    )
+    guideline: str | None = Field(
+        default=None, description="The guideline whose recommendation this is (basis guideline)."
+    )
+    grade: str | None = Field(
+        default=None, description="The recommendation's grade in its guideline's own terms."
+    )
 
 
 class PlannedExercise(_Out):
@@ -84,6 +97,28 @@ class PlannedExercise(_Out):
         "swapped in for it (feedback or a contraindication); the explanations show the swap.",
     )
     warnings: list[str] = Field(default_factory=list)
+
+
+class Advice(_Out):
+    """What a guideline says a plan for these places opens with (NICE NG59's advice for low
+    back pain), with its grade and sources."""
+
+    recommendation_id: str
+    guideline: str = Field(description="The guideline, as a sentence names it.")
+    grade: str = Field(description="The grade in the guideline's own terms.")
+    grade_meaning: str = Field(description="What the guideline says the grade means.")
+    text: str
+    sources: tuple[str, ...]
+
+
+class AlsoPossible(_Out):
+    """An exercise the rules reached that a plan of its size left out, and why it fits."""
+
+    exercise_id: str
+    name: str
+    score: float
+    reason: str = Field(description="The first reason it fits, in words.")
+    basis: Literal["referral", "guideline"]
 
 
 class ExcludedExercise(_Out):
@@ -218,6 +253,10 @@ class Recommendation(_Out):
     schema_version: Literal["1"] = "1"
     status: Status
     sites: list[ResolvedSite]
+    advice: list[Advice] = Field(
+        default_factory=list,
+        description="What the plan opens with: guideline advice for the places that hurt.",
+    )
     exercises: list[PlannedExercise]
     excluded: list[ExcludedExercise] = Field(default_factory=list)
     screening: list[ScreeningItem] = Field(default_factory=list)
@@ -240,9 +279,10 @@ class Recommendation(_Out):
     conditions: list[str] = Field(
         default_factory=list, description="The condition ids the report's conditions resolved to."
     )
-    dropped: list[str] = Field(
+    also_possible: list[AlsoPossible] = Field(
         default_factory=list,
-        description="Exercises reached but outranked when the plan is capped (max_exercises).",
+        description="Exercises the rules reached that the plan left out to keep to its size "
+        "(max_exercises), best first.",
     )
 
     def basis(self) -> dict[str, Any]:

@@ -323,7 +323,6 @@ class Recommender:
         feedback: dict[str, Feedback],
         drafted: _Drafted,
     ) -> Recommendation:
-        k = self._kb.knowledge
         warnings = drafted.warnings
         writer = self._writer
         conditions = read.conditions
@@ -343,12 +342,6 @@ class Recommender:
                 warnings.append(
                     f"Feedback on {fb.exercise_id!r} was not used: it is not part of this plan."
                 )
-        if result.dropped:
-            names = ", ".join(k.exercises[e].name for e in result.dropped)
-            warnings.append(
-                f"Also reached, but left out to keep the plan to {self._scoring.max_exercises} "
-                f"exercises: {names}."
-            )
         if not exercises and excluded:
             warnings.append(
                 "Every exercise these places reach was left out for you (see the list of "
@@ -364,7 +357,8 @@ class Recommender:
             screening=drafted.screening,
             warnings=warnings,
             conditions=conditions,
-            dropped=result.dropped,
+            also_possible=[writer.also_possible(item) for item in result.also],
+            advice=self._pieces.advice_for(z for site in read.site_zones for z in site.zones),
             readings=drafted.readings,
         )
 

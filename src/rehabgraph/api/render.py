@@ -9,11 +9,13 @@ import textwrap
 
 from rehabgraph.api.recommendation import (
     ConceptRead,
+    Explanation,
     PlannedExercise,
     Recommendation,
     ResolvedSite,
     TextRead,
 )
+from rehabgraph.engine.compile import grade_words
 
 __all__ = ["explain"]
 
@@ -27,10 +29,12 @@ def explain(rec: Recommendation) -> str:
     out += _referral_section(rec)
     out += _screening_section(rec)
     out += _excluded_section(rec)
+    out += _advice_section(rec)
     if rec.status == "no_match":
         out.append("rehabgraph has no exercise to recommend for this report.")
     for n, ex in enumerate(rec.exercises, 1):
         out += _exercise_section(n, ex)
+    out += _also_section(rec)
     out += [_wrap(f"Note: {w}", "", "  ") for w in rec.warnings]
     out += _sources_section(rec)
     out.append(_wrap(rec.notice, "", ""))
@@ -89,6 +93,32 @@ def _excluded_section(rec: Recommendation) -> list[str]:
     return out
 
 
+def _advice_section(rec: Recommendation) -> list[str]:
+    if not rec.advice or rec.status not in ("exercise", "no_match"):
+        return []
+    out = ["First:"]
+    for a in rec.advice:
+        cited = ", ".join(a.sources)
+        said = f"{a.guideline}, {grade_words(a.grade)}: {a.grade_meaning}"
+        out.append(_wrap(f"- {a.text} [{said}; {cited}]", "  ", "    "))
+    out.append("")
+    return out
+
+
+def _also_section(rec: Recommendation) -> list[str]:
+    if not rec.also_possible:
+        return []
+    out = [f"Also possible (left out to keep the plan to {len(rec.exercises)} exercises):"]
+    out += [_wrap(f"- {a.name}: {a.reason}", "  ", "    ") for a in rec.also_possible]
+    out.append("")
+    return out
+
+
+def _basis(e: Explanation) -> str:
+    """Which kind of reason this is, in words: a guideline's (with its grade) or a chain's."""
+    return "Guideline: " if e.basis == "guideline" else "Referral chain: "
+
+
 def _exercise_section(n: int, ex: PlannedExercise) -> list[str]:
     side = (
         f" ({ex.side} side)"
@@ -99,7 +129,7 @@ def _exercise_section(n: int, ex: PlannedExercise) -> list[str]:
     out.append("   Why:")
     for e in ex.explanations:
         cited = f"{', '.join(e.sources)}; evidence: {e.evidence}"
-        out.append(_wrap(f"- {e.sentence} [{cited}]", "   ", "     "))
+        out.append(_wrap(f"- {_basis(e)}{e.sentence} [{cited}]", "   ", "     "))
     out.append("   How:")
     out += [_wrap(f"{i}. {step}", "   ", "      ") for i, step in enumerate(ex.steps, 1)]
     out.append(_wrap(f"Dosage: {ex.dosage}", "   ", "     "))

@@ -98,11 +98,12 @@ def _left_out(
             replaced_by=swapped.exercise_id,
             sources=swapped.explanations[0].sources if swapped.explanations else [],
         )
-    if exercise_id in rec.dropped:
+    if any(a.exercise_id == exercise_id for a in rec.also_possible):
         return asked.answer(
             "outranked",
-            f"The {name} fits, but other exercises ranked higher and "
-            f"the plan is kept to {max_exercises} exercises.",
+            f"The {name} fits and is named as also possible: the plan is kept to "
+            f"{max_exercises} exercises, chosen to cover each place that hurts and each "
+            "guideline recommendation first, then by score.",
         )
     return None
 

@@ -7,8 +7,8 @@ the size of its answer, not with the size of the graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -16,10 +16,12 @@ import networkx as nx
 
 from rehabgraph.errors import KnowledgeError
 from rehabgraph.graph.base import KnowledgeBase
-from rehabgraph.knowledge.models import EDGE_ATTRIBUTES, EDGE_TEXT, PathStep, Rule
+from rehabgraph.knowledge.base import Knowledge
+from rehabgraph.knowledge.models import EDGE_ATTRIBUTES, EDGE_TEXT, Contested, PathStep, Rule
+from rehabgraph.knowledge.reach import exercises_in_reach
 from rehabgraph.knowledge.text import one_line
 
-__all__ = ["CompiledRules", "EdgeRef", "Match", "compile_rules"]
+__all__ = ["CompiledRules", "EdgeRef", "Match", "Requirement", "compile_rules"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +56,35 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
+class Requirement:
+    """One thing a guideline recommendation requires of a plan, and the exercises that meet it
+    (with their easier and harder versions)."""
+
+    recommendation: str
+    what: str
+    exercises: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledRules:
     matches: tuple[Match, ...]  # every match, by its index
     from_zone: Mapping[str, tuple[Match, ...]]
     from_exercise: Mapping[str, tuple[Match, ...]]
     # exercise -> every exercise that must come before it (transitively)
     must_follow: Mapping[str, frozenset[str]]
+    # zone -> the exercises a plan for pain there may hold (regions.yaml); None: no reach
+    in_reach: Mapping[str, frozenset[str]] | None = None
+    # zone -> the walks that end at an exercise out of its reach: never planned, said by why_not
+    out_of_reach: Mapping[str, tuple[Match, ...]] = field(default_factory=dict)
+    # zone -> what the guideline recommendations covering it require: (recommendation, what,
+    # the exercises that meet it), in the order of guidelines.yaml
+    required: Mapping[str, tuple[Requirement, ...]] = field(default_factory=dict)
+
+    def reaches(self, zones: Iterable[str], exercise: str) -> bool:
+        """Whether a plan for pain in ``zones`` may hold ``exercise``."""
+        if self.in_reach is None:
+            return True
+        return any(exercise in self.in_reach.get(zone, ()) for zone in zones)
 
 
 # Typed adjacency: (edge type, reverse?) -> node -> [(neighbour, edge attributes, edge ref)]
@@ -116,7 +141,11 @@ def _walk(rule: Rule, start: str, adj: _Adjacency) -> Iterator[_Walk]:
 
 
 def _sentence(
-    rule: Rule, nodes: tuple[str, ...], attrs: dict[str, str], info: Mapping[str, Any]
+    rule: Rule,
+    nodes: tuple[str, ...],
+    attrs: dict[str, str],
+    info: Mapping[str, Any],
+    knowledge: Knowledge,
 ) -> str:
     names: dict[str, str] = {}
     for index, node in enumerate(nodes):
@@ -126,9 +155,43 @@ def _sentence(
             names["start"] = name
             continue
         names.setdefault(kind, your(name) if kind == "zone" else name)
+        if kind == "recommendation" and "guideline" not in names:
+            names.update(said_of(knowledge, node))
     names.update(attrs)
     text = rule.because.format_map(_Missing(names))
+    said = [one_line(c.said) for c in _contested(nodes, knowledge)]
+    text = " ".join((text, *said))
     return text[0].upper() + text[1:]
+
+
+def _contested(nodes: tuple[str, ...], knowledge: Knowledge) -> list[Contested]:
+    """What is said of the contested models a walk relies on (its imbalances')."""
+    return [
+        imbalance.contested
+        for node in nodes
+        if (imbalance := knowledge.imbalances.get(node)) is not None and imbalance.contested
+    ]
+
+
+def said_of(knowledge: Knowledge, recommendation: str) -> dict[str, str]:
+    """How a sentence names a guideline recommendation: its statement, guideline and grade
+    ("A (strong evidence)")."""
+    rec = knowledge.recommendations[recommendation]
+    guideline = knowledge.guidelines[rec.guideline]
+    meaning = one_line(guideline.grades.get(rec.grade, "")).split(":")[0]
+    grade = grade_words(rec.grade)
+    grade = f"{grade} ({meaning})" if meaning else grade
+    return {
+        "recommendation": one_line(rec.statement).rstrip("."),
+        "guideline": guideline.said_as,
+        "grade": grade,
+    }
+
+
+def grade_words(grade: str) -> str:
+    """A grade as a sentence says it: 'grade A' for a letter, the guideline's word in quotes
+    ('"consider"') for a word."""
+    return f"grade {grade}" if len(grade) <= 2 else f'"{grade}"'
 
 
 def your(place: str) -> str:
@@ -147,13 +210,17 @@ class _Missing(dict[str, str]):
         return "{" + key + "}"
 
 
-def _sources(rule: Rule, datas: tuple[dict[str, Any], ...]) -> tuple[str, ...]:
+def _sources(
+    rule: Rule, datas: tuple[dict[str, Any], ...], contested: list[Contested]
+) -> tuple[str, ...]:
     out: dict[str, None] = {}
     for data in datas:
         for sid in data["sources"]:
             out[sid] = None
     for sid in rule.sources:
         out[sid] = None
+    for c in contested:
+        out.update(dict.fromkeys(c.sources))
     return tuple(out)
 
 
@@ -177,21 +244,33 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
         order.add_edges_from((exercise.id, b.exercise) for b in exercise.before)
     seen: set[tuple[str, ...]] = set()  # a path walked by several rules counts once
     matches: list[Match] = []
+    k = kb.knowledge
+    in_reach = exercises_in_reach(k.regions, k.zones, k.exercises)
+    beyond: dict[str, list[Match]] = {}
     for rule in kb.knowledge.rules:
         for start in starts[rule.start]:
             for nodes, edges, attrs, datas in _walk(rule, start, adj):
                 if nodes in seen:
                     continue
                 seen.add(nodes)
+                # a walk to an exercise out of the zone's reach is kept aside, with no index
+                beyond_reach = (
+                    in_reach is not None
+                    and rule.start == "zone"
+                    and nodes[-1] not in in_reach[start]
+                )
                 match = Match(
                     rule,
                     nodes,
                     edges,
-                    _sentence(rule, nodes, attrs, info),
-                    _sources(rule, datas),
+                    _sentence(rule, nodes, attrs, info, kb.knowledge),
+                    _sources(rule, datas, _contested(nodes, kb.knowledge)),
                     _weight(datas, kb.knowledge.scoring.evidence_weight),
-                    len(matches),
+                    -1 if beyond_reach else len(matches),
                 )
+                if beyond_reach:
+                    beyond.setdefault(start, []).append(match)
+                    continue
                 matches.append(match)
                 found[rule.start].setdefault(start, []).append(match)
                 if rule.order == "after":
@@ -214,4 +293,23 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
         from_zone=MappingProxyType({k: tuple(v) for k, v in found["zone"].items()}),
         from_exercise=MappingProxyType({k: tuple(v) for k, v in found["exercise"].items()}),
         must_follow=MappingProxyType(must_follow),
+        in_reach=in_reach,
+        required=_required(k),
+        out_of_reach=MappingProxyType({z: tuple(m) for z, m in beyond.items()}),
     )
+
+
+def _required(k: Knowledge) -> Mapping[str, tuple[Requirement, ...]]:
+    """Zone -> what the recommendations covering it require; versions meet what they vary."""
+    versions: dict[str, set[str]] = {}
+    for e in k.exercises.values():
+        versions.setdefault(e.family_id, set()).add(e.id)
+    out: dict[str, list[Requirement]] = {}
+    for rec in k.recommendations.values():
+        for need in rec.include:
+            met = frozenset(
+                v for e in need.exercises for v in versions.get(k.exercises[e].family_id, {e})
+            )
+            for zone in rec.zones:
+                out.setdefault(zone, []).append(Requirement(rec.id, need.what, met))
+    return MappingProxyType({z: tuple(r) for z, r in out.items()})

@@ -40,8 +40,8 @@ class Plan:
     items: list[PlannedItem]
     # every exercise the rules reached, and where it ended up for this person
     swaps: dict[str, Swap]
-    # exercises reached but left out of a plan longer than the knowledge's max_exercises
-    dropped: list[str] = field(default_factory=list)
+    # exercises reached but left out of a plan longer than max_exercises, best first
+    also: list[PlannedItem] = field(default_factory=list)
 
 
 def combine_sides(sides: set[str] | frozenset[str]) -> Side | None:
@@ -76,9 +76,10 @@ def plan(
     planner.from_exercises()
     for item in planner.items.values():
         item.score = round(item.score, 3)
-    items, dropped = _capped(planner.items, scoring.max_exercises, compiled.must_follow)
+    needs = _needs(sites, compiled, planner.zones_of)
+    items, dropped = _chosen(planner.items, scoring.max_exercises, compiled.must_follow, needs)
     ranked = _ordered(items, compiled.must_follow)
-    return Plan([items[e] for e in ranked], planner.swaps, dropped)
+    return Plan([items[e] for e in ranked], planner.swaps, [planner.items[e] for e in dropped])
 
 
 @dataclass(slots=True)
@@ -94,6 +95,8 @@ class _Planner:
     # (exercise, rule, site) -> the best score that rule has given the exercise for that site:
     # a rule counts once per exercise and site, by its strongest path; every path still explains
     best: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    # exercise -> the reported zones it serves (directly, or through the exercise it follows)
+    zones_of: dict[str, set[str]] = field(default_factory=dict)
 
     def from_sites(self, sites: Sequence[SiteZones], scoring: Scoring) -> None:
         for index, site in enumerate(sites):
@@ -105,16 +108,27 @@ class _Planner:
                     landed = self.land(match)
                     if landed is not None:
                         self.add(landed, weight, sides, match.nodes[-1], index)
+                        self.zones_of.setdefault(landed.exercise, set()).add(zone)
 
     def from_exercises(self) -> None:
-        """Rules that start at an exercise already in the plan."""
+        """Rules that start at an exercise already in the plan, within the reach of the zones
+        the exercise serves (regions.yaml)."""
         items = self.items
+        compiled = self.compiled
         queue = sorted(items)
         while queue:
             start = queue.pop(0)
-            for match in self.compiled.from_exercise.get(start, ()):
+            zones = self.zones_of[start]
+            for match in compiled.from_exercise.get(start, ()):
                 landed = self.land(match)
-                if landed is not None and self.add(
+                if landed is None or not compiled.reaches(zones, landed.exercise):
+                    continue
+                served = self.zones_of.setdefault(landed.exercise, set())
+                grew = not zones <= served
+                served |= zones
+                if grew and landed.exercise not in queue and landed.exercise in items:
+                    queue.append(landed.exercise)  # it now serves more zones: walk on from it
+                if self.add(
                     landed,
                     self.weight_of[start],
                     set(items[start].sides),
@@ -171,19 +185,47 @@ class _Planner:
         return new
 
 
-def _capped(
+def _needs(
+    sites: Sequence[SiteZones], compiled: CompiledRules, zones_of: Mapping[str, set[str]]
+) -> list[frozenset[str]]:
+    """What a capped plan serves first, in order: each reported zone (the exercises that serve
+    it), then each guideline requirement for those zones (the exercises that meet it)."""
+    zones = list(dict.fromkeys(z for site in sites for z in site.zones))
+    needs = [frozenset(e for e, served in zones_of.items() if zone in served) for zone in zones]
+    for zone in zones:
+        needs.extend(need.exercises for need in compiled.required.get(zone, ()))
+    return needs
+
+
+def _chosen(
     items: dict[str, PlannedItem],
     max_exercises: int | None,
     must_follow: Mapping[str, frozenset[str]],
+    needs: Sequence[frozenset[str]],
 ) -> tuple[dict[str, PlannedItem], list[str]]:
-    """The ``max_exercises`` best-scored items (with what they must follow), and those left out."""
+    """At most ``max_exercises`` items: first the best-scored item for each need not yet met
+    (coverage before score), then the best of the rest; an item comes with the items it must
+    follow, or not at all. Returns the plan and the rest, best first ("also possible")."""
     if max_exercises is None or len(items) <= max_exercises:
         return items, []
-    ranked_by_score = sorted(items, key=lambda e: (-items[e].score, e))
-    keep = set(ranked_by_score[:max_exercises])
-    for exercise in list(keep):  # what must come first stays with what needs it
-        keep |= {b for b in must_follow.get(exercise, ()) if b in items}
-    dropped = [e for e in ranked_by_score if e not in keep]
+    by_score = sorted(items, key=lambda e: (-items[e].score, e))
+    keep: dict[str, None] = {}
+
+    def take(exercise: str) -> bool:
+        group = [b for b in sorted(must_follow.get(exercise, ())) if b in items and b not in keep]
+        group.append(exercise)
+        if len(keep) + len(group) > max_exercises:
+            return False
+        keep.update(dict.fromkeys(group))
+        return True
+
+    for need in needs:
+        if not any(e in keep for e in need):
+            next((e for e in by_score if e in need and take(e)), None)
+    for exercise in by_score:
+        if exercise not in keep:
+            take(exercise)
+    dropped = [e for e in by_score if e not in keep]
     return {e: items[e] for e in items if e in keep}, dropped
 
 

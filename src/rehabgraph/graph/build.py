@@ -38,7 +38,7 @@ def build_graph(knowledge: Knowledge) -> Any:
             graph.add_node(
                 node_id,
                 kind=entries.kind,
-                name=item.name,
+                name=getattr(item, "label", None) or item.name,
                 sources=tuple(item.sources),
                 evidence=item.evidence,
             )

@@ -21,6 +21,9 @@ from rehabgraph.knowledge.models import (
     ContextLexicon,
     Exercise,
     ExercisesFile,
+    Guideline,
+    GuidelineRecommendation,
+    GuidelinesFile,
     Imbalance,
     ImbalancesFile,
     Lexicon,
@@ -31,6 +34,8 @@ from rehabgraph.knowledge.models import (
     PrinciplesFile,
     Referral,
     ReferralsFile,
+    RegionReach,
+    RegionsFile,
     Rule,
     RulesFile,
     SafetyFile,
@@ -63,6 +68,7 @@ class Knowledge:
         Mapping[str, Imbalance], File("imbalances.yaml", ImbalancesFile, node=True)
     ]
     exercises: Annotated[Mapping[str, Exercise], File("exercises.yaml", ExercisesFile, node=True)]
+    regions: Annotated[tuple[RegionReach, ...], File("regions.yaml", RegionsFile, optional=True)]
     principles: Annotated[Mapping[str, Principle], File("principles.yaml", PrinciplesFile)]
     rules: Annotated[tuple[Rule, ...], File("rules.yaml", RulesFile)]
     scoring: Scoring  # rules.yaml's scoring policy
@@ -76,6 +82,13 @@ class Knowledge:
         Mapping[str, Condition], File("safety.yaml", SafetyFile, node=True, each=True)
     ]
     adaptation: Adaptation  # the rest of safety.yaml
+    guidelines: Annotated[
+        Mapping[str, Guideline], File("guidelines.yaml", GuidelinesFile, each=True, optional=True)
+    ]
+    recommendations: Annotated[
+        Mapping[str, GuidelineRecommendation],
+        File("guidelines.yaml", GuidelinesFile, node=True, each=True, optional=True),
+    ]
     notice: str
     notice_sources: tuple[str, ...]
     packs: tuple[str, ...] = ()

@@ -29,6 +29,7 @@ from pydantic import (
 __all__ = [
     "EVIDENCE_ORDER",
     "ID_PATTERN",
+    "Action",
     "Cited",
     "Code",
     "Edge",
@@ -69,6 +70,8 @@ Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 Evidence = Literal[
     "guideline", "systematic-review", "consensus", "textbook", "expert-opinion", "article"
 ]
+Action = Literal["activate", "strengthen", "loosen"]
+
 # Strongest first: an explanation reports the weakest level on its path.
 EVIDENCE_ORDER: tuple[str, ...] = Evidence.__args__  # type: ignore[attr-defined]
 
@@ -113,7 +116,8 @@ class File:
     field of the same name: its only field (``zones.yaml``, a list file) or one of its lists
     (``safety.yaml``'s ``questions``). Without, it holds the whole file, validated by the
     attribute's own type (``lexicon.yaml``). ``node``: each entry is a node of the graph.
-    ``base``: a base folder needs the file; ``layered``: a pack may add to it; ``each``: its
+    ``base``: a base folder needs the file (``optional``: it may leave it out, as if empty);
+    ``layered``: a pack may add to it; ``each``: its
     lists are validated entry by entry first, so a problem names its entry; ``words``: lists and
     mappings inside merge value by value (the lexicon). Every attribute of one file says the
     same of the file.
@@ -126,6 +130,7 @@ class File:
     layered: bool = True
     each: bool = False
     words: bool = False
+    optional: bool = False
 
 
 class Model(BaseModel):
@@ -336,7 +341,12 @@ def edge_specs() -> dict[str, EdgeSpec]:
     for holder in _subclasses(Model):
         for slot in slots(holder):
             edge, fact = slot.edge, slot.model
-            if edge is None or fact is None:
+            if edge is None:
+                continue
+            if fact is None:  # a field of plain ids: an edge from the holder to each id
+                if slot.ref is None or holder.entry_kind is None:
+                    raise TypeError(f"edge {edge.type}: {slot.name} names no entry")
+                out[edge.type] = EdgeSpec(edge, (holder.entry_kind, slot.ref.kind), (), frozenset())
                 continue
             ends = (_end(edge, edge.tail, holder, fact), _end(edge, edge.head, holder, fact))
             skip = {"sources", "evidence", edge.tail, edge.head}

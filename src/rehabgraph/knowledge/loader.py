@@ -19,7 +19,9 @@ from rehabgraph.errors import KnowledgeError
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.checks import Problems, check_knowledge
 from rehabgraph.knowledge.families import derive_families, expand_before
+from rehabgraph.knowledge.guidelines import expand_requirements
 from rehabgraph.knowledge.layers import LIST_FILES, entry_name, read_layers
+from rehabgraph.knowledge.reach import check_reach
 from rehabgraph.knowledge.registry import FILES, LISTS, KnowledgeFile
 from rehabgraph.knowledge.yaml_io import MAX_FILE_BYTES
 
@@ -51,7 +53,15 @@ def read_knowledge(
     }
     tables = _tables(read, problems)
     families = derive_families(tables["exercises"], problems)
-    tables["exercises"] = MappingProxyType(expand_before(families, problems))
+    exercises = expand_before(families, problems)
+    tables["exercises"] = MappingProxyType(
+        check_reach(tables["regions"], tables["zones"], exercises, problems)
+    )
+    tables["recommendations"] = MappingProxyType(
+        expand_requirements(
+            tables["recommendations"], tables["guidelines"], tables["exercises"], problems
+        )
+    )
     check_knowledge(read, tables, problems)
     problems.raise_if_any()
     rules, safety = read["rules.yaml"], read["safety.yaml"]
@@ -69,6 +79,8 @@ def read_knowledge(
 
 def _read_file(spec: KnowledgeFile, raw: Any, problems: Problems) -> Any:
     """A list file as its (entry, model) pairs; any other file as its model (None if broken)."""
+    if raw is None and spec.optional:
+        raw = {spec.key: []} if spec.key is not None else {}
     if spec.key is not None:
         return _entries(raw, spec.name, spec.key, spec.lists[0].model, problems)
     if raw is None:

@@ -20,6 +20,7 @@ from pydantic import (
 from rehabgraph.knowledge.fields import (
     EVIDENCE_ORDER,
     ID_PATTERN,
+    Action,
     Cited,
     Code,
     Edge,
@@ -30,6 +31,14 @@ from rehabgraph.knowledge.fields import (
     Ref,
     Text,
     edge_specs,
+)
+from rehabgraph.knowledge.guideline_models import (
+    Avoid,
+    Guideline,
+    GuidelineRecommendation,
+    GuidelinesFile,
+    Requirement,
+    TargetsSpec,
 )
 from rehabgraph.knowledge.lexicon_models import (
     ContextCategory,
@@ -61,9 +70,11 @@ __all__ = [
     "Action",
     "Adaptation",
     "AgeRule",
+    "Avoid",
     "Before",
     "Code",
     "Condition",
+    "Contested",
     "ContextCategory",
     "ContextLexicon",
     "ContextTerminator",
@@ -74,6 +85,9 @@ __all__ = [
     "EdgeType",
     "Evidence",
     "Exercise",
+    "Guideline",
+    "GuidelineRecommendation",
+    "GuidelinesFile",
     "Imbalance",
     "Involvement",
     "Lexicon",
@@ -86,6 +100,9 @@ __all__ = [
     "Precaution",
     "Principle",
     "Referral",
+    "RegionReach",
+    "RegionsFile",
+    "Requirement",
     "Rule",
     "RulesFile",
     "SafetyFile",
@@ -94,12 +111,13 @@ __all__ = [
     "Side",
     "Source",
     "Target",
+    "TargetsSpec",
     "Urgency",
     "Variant",
     "Zone",
 ]
 
-NodeKind = Literal["zone", "muscle", "imbalance", "exercise", "condition"]
+NodeKind = Literal["zone", "muscle", "imbalance", "exercise", "condition", "recommendation"]
 # The rules' edge list: the edge types a rule's path may walk. Each is declared, with its ends and
 # attributes, by an ``Edge(...)`` on the model field that holds its facts (see EDGE_ENDS below).
 EdgeType = Literal[
@@ -111,9 +129,10 @@ EdgeType = Literal[
     "regresses_to",
     "progresses_to",
     "contraindicates",
+    "covers",
+    "recommends",
 ]
 How = Literal["tight", "weak", "off-balance"]
-Action = Literal["activate", "strengthen", "loosen"]
 SourceKind = Literal["guideline", "textbook", "review", "article", "clinical-pathway", "reference"]
 
 
@@ -177,6 +196,12 @@ class Involvement(Cited):
     how: list[How] = Field(min_length=1)
 
 
+class Contested(Cited):
+    """Why the model an imbalance comes from is contested, in words a person reads."""
+
+    said: Text
+
+
 class Imbalance(Cited):
     entry_kind: ClassVar[str | None] = "imbalance"
     id: Id
@@ -184,6 +209,11 @@ class Imbalance(Cited):
     description: Text
     involves: Annotated[list[Involvement], Edge("involves", head="muscle", where="how")] = Field(
         min_length=1
+    )
+    contested: Contested | None = Field(
+        default=None,
+        description="Said to the person wherever a plan relies on this imbalance, when the "
+        "model it comes from is contested.",
     )
 
 
@@ -292,6 +322,11 @@ class Exercise(Cited):
     steps: list[Text] = Field(min_length=1)
     dosage: Dosage
     stop_if: Text
+    works: list[Phrase] = Field(
+        default_factory=list,
+        description="The body regions it moves or loads (zone region words: knee, hip ...). "
+        "A version works what the exercise it varies works.",
+    )
     targets: Annotated[list[Target], Edge("targets", head="muscle", where="action")] = Field(
         default_factory=list
     )
@@ -321,6 +356,13 @@ class Exercise(Cited):
         return self.family or self.id
 
 
+class RegionReach(Cited):
+    """For pain in ``region``, the regions an exercise may work to belong in the plan."""
+
+    region: Phrase
+    reach: list[Phrase] = Field(min_length=1)
+
+
 class Principle(Cited):
     entry_kind: ClassVar[str | None] = "principle"
     id: Id
@@ -333,19 +375,48 @@ class PathStep(Model):
     where: dict[str, list[str]] = Field(default_factory=dict)
 
 
-_PLACEHOLDERS = {"zone", "muscle", "imbalance", "exercise", "start", "how", "action", "reason"}
+_PLACEHOLDERS = {
+    "zone",
+    "muscle",
+    "imbalance",
+    "exercise",
+    "start",
+    "how",
+    "action",
+    "reason",
+    # a guideline rule's: the recommendation, its guideline, its grade and what it requires
+    "recommendation",
+    "guideline",
+    "grade",
+    "what",
+}
 
 
 class Rule(Model):
     id: Id
     description: Text
+    family: Literal["referral", "guideline"] = Field(
+        default="referral",
+        description="What the rule rests on: a referral chain through the graph, or a "
+        "guideline's recommendation (an explanation says which, with the grade).",
+    )
     start: Literal["zone", "exercise"]
     path: list[PathStep] = Field(min_length=1, max_length=8)
     score: float = Field(gt=0, le=100)
     order: Literal["after"] | None = None
     because: Text
     principle: Annotated[Id | None, Ref("principle")] = None
-    sources: Annotated[list[Id], Ref("source")] = Field(min_length=1)
+    sources: Annotated[list[Id], Ref("source")] = Field(
+        default_factory=list,
+        description="What the rule itself rests on. A referral rule needs at least one; a "
+        "guideline rule may leave it out, as each recommendation it walks cites its guideline.",
+    )
+
+    @model_validator(mode="after")
+    def _cited(self) -> Rule:
+        if not self.sources and self.family == "referral":
+            raise ValueError("sources: a referral rule needs at least one source")
+        return self
 
     @field_validator("because")
     @classmethod
@@ -426,6 +497,10 @@ class ImbalancesFile(Model):
 
 class ExercisesFile(Model):
     exercises: list[Exercise]
+
+
+class RegionsFile(Model):
+    regions: list[RegionReach]
 
 
 class PrinciplesFile(Model):

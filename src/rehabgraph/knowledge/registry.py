@@ -72,6 +72,7 @@ class KnowledgeFile:
     each: bool = False
     words: bool = False
     attribute: str | None = None
+    optional: bool = False
 
 
 def _declarations() -> dict[str, list[tuple[str, File, Any]]]:
@@ -106,7 +107,7 @@ def _file(name: str, declared: list[tuple[str, File, Any]]) -> KnowledgeFile:
 
 def _said_of_file(mark: File) -> tuple[Any, ...]:
     """What a declaration says of its whole file (``node`` is said of one list)."""
-    return (mark.model, mark.base, mark.layered, mark.each, mark.words)
+    return (mark.model, mark.base, mark.layered, mark.each, mark.words, mark.optional)
 
 
 def _spec(name: str, mark: File, **parts: Any) -> KnowledgeFile:
@@ -116,6 +117,7 @@ def _spec(name: str, mark: File, **parts: Any) -> KnowledgeFile:
         layered=mark.layered,
         each=mark.each,
         words=mark.words,
+        optional=mark.optional,
         **parts,
     )
 
@@ -175,7 +177,12 @@ def _held_edges(holder: BaseModel) -> Iterator[tuple[str, str, str, BaseModel]]:
             continue
         # every holder is an entry with an id, but typed as a BaseModel: getattr, not a cast
         held_id: str = getattr(holder, "id")  # noqa: B009
+        if slot.model is None:  # plain ids: the holder is the fact, cited by its own sources
+            for other in (value,) if isinstance(value, str) else value:
+                yield edge.type, held_id, other, holder
+            continue
         for fact in value if slot.many else (value,):
             tail = held_id if edge.tail is None else getattr(fact, edge.tail)
-            head = held_id if edge.head is None else getattr(fact, edge.head)
-            yield edge.type, tail, head, fact
+            heads = held_id if edge.head is None else getattr(fact, edge.head)
+            for head in (heads,) if isinstance(heads, str) else heads:  # a list: one edge each
+                yield edge.type, tail, head, fact
