@@ -13,6 +13,7 @@ from rehabgraph.api.recommendation import (
     ConceptRead,
     CorrectionRead,
     ExcludedExercise,
+    NextSession,
     PlannedExercise,
     Recommendation,
     Referral,
@@ -23,7 +24,7 @@ from rehabgraph.api.recommendation import (
     TextRead,
 )
 from rehabgraph.api.report import PainReport
-from rehabgraph.engine import PlannedItem, SafetyIndex, Swap, combine_sides
+from rehabgraph.engine import PlannedItem, SafetyIndex, Step, Swap, combine_sides
 from rehabgraph.engine.safety import affirmed, condition_applies, in_its_company
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.text import one_line
@@ -222,7 +223,9 @@ class AnswerWriter:
             basis=first.rule.family,
         )
 
-    def planned(self, item: PlannedItem, conditions: Sequence[str]) -> PlannedExercise:
+    def planned(
+        self, item: PlannedItem, conditions: Sequence[str], step: Step | None = None
+    ) -> PlannedExercise:
         exercise_id = item.exercise_id
         warnings = []
         if conditions:
@@ -240,4 +243,15 @@ class AnswerWriter:
             explanations=[explanation(m) for m in item.matches],
             adapted_from=item.adapted_from[0] if item.adapted_from else None,
             warnings=warnings,
+            next_session=None
+            if step is None
+            else NextSession(
+                exercise_id=step.exercise_id,
+                sets=step.sets,
+                reps=step.reps,
+                change=step.change,
+                reason=step.sentence,
+                rule=step.rule,
+                sources=step.sources,
+            ),
         )

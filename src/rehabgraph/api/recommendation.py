@@ -16,6 +16,7 @@ __all__ = [
     "CorrectionRead",
     "ExcludedExercise",
     "Explanation",
+    "NextSession",
     "PathEdge",
     "PlannedExercise",
     "Recommendation",
@@ -80,6 +81,18 @@ class Explanation(_Out):
     )
 
 
+class NextSession(_Out):
+    """The dose for the next session of an exercise, worked out from the report's history."""
+
+    exercise_id: str
+    sets: int | None
+    reps: int | None
+    change: Literal["first", "same", "more", "less", "easier", "harder"]
+    reason: str
+    rule: str = Field(description="The rule that decided: a pain rule's id or 'progression'.")
+    sources: tuple[str, ...]
+
+
 class PlannedExercise(_Out):
     exercise_id: str
     name: str
@@ -97,6 +110,9 @@ class PlannedExercise(_Out):
         "swapped in for it (feedback or a contraindication); the explanations show the swap.",
     )
     warnings: list[str] = Field(default_factory=list)
+    next_session: NextSession | None = Field(
+        default=None, description="The next session's dose, when the report has a history."
+    )
 
 
 class Advice(_Out):

@@ -30,10 +30,14 @@ from rehabgraph.api.whynot import why_not
 from rehabgraph.engine import (
     Adapter,
     CompiledRules,
+    Doser,
     Feedback,
     LocationResolver,
+    Move,
     SafetyIndex,
     Screening,
+    Session,
+    Step,
     compile_rules,
     plan,
 )
@@ -77,6 +81,7 @@ class Recommender:
     __slots__ = (
         "_adapter",
         "_compiled",
+        "_doser",
         "_kb",
         "_max_exercises",
         "_pieces",
@@ -111,6 +116,7 @@ class Recommender:
             self._resolver = LocationResolver.from_knowledge(kb.knowledge, self._reader)
             self._safety = SafetyIndex.from_knowledge(kb.knowledge)
             self._adapter = Adapter(kb.knowledge)
+            self._doser = Doser(kb.knowledge, self._adapter.easier_of, self._adapter.harder_of)
             self._compiled = compile_rules(kb)
             self._pieces = AnswerPieces.build(kb, self._compiled)
             self._reading = ReportReader.build(
@@ -221,6 +227,7 @@ class Recommender:
         if screen.unknown_answers:
             raise InvalidReportError(self._unknown_answers(screen.unknown_answers))
         feedback = self._feedback(report)
+        steps = self._steps(report, feedback)
         readings = writer.readings(read.texts, read.zones, read.place_only_flags)
         screening = writer.screening_items(screen.unanswered)
         warnings = self._held_warnings(read, screen, screening)
@@ -237,7 +244,7 @@ class Recommender:
                 conditions=read.conditions,
                 readings=readings,
             )
-        return self._plan(report, read, feedback, _Drafted(screening, warnings, readings))
+        return self._plan(report, read, feedback, steps, _Drafted(screening, warnings, readings))
 
     def why_not(self, report: PainReport | Mapping[str, Any], exercise_id: str) -> WhyNot:
         """Why ``exercise_id`` is, or is not, in the plan for ``report``.
@@ -321,27 +328,43 @@ class Recommender:
         report: PainReport,
         read: ReadReport,
         feedback: dict[str, Feedback],
+        steps: dict[str, Step],
         drafted: _Drafted,
     ) -> Recommendation:
         warnings = drafted.warnings
         writer = self._writer
         conditions = read.conditions
         held = frozenset(conditions)
+        moves = {
+            f: Move(step.exercise_id, step.sentence, step.sources)
+            for f, step in steps.items()
+            if step.change in ("easier", "harder") or step.exercise_id != f
+        }
         result = plan(
             read.site_zones,
             self._compiled,
             self._scoring,
-            lambda e: self._adapter.adapt(e, held, feedback),
+            lambda e: self._adapter.adapt(e, held, feedback, moves),
         )
-        exercises = [writer.planned(item, conditions) for item in result.items]
+        family = self._adapter.family
+        exercises = [
+            writer.planned(item, conditions, steps.get(family(item.exercise_id)))
+            for item in result.items
+        ]
         excluded = writer.excluded(result.swaps)
         planned_families = {self._adapter.family(e.exercise_id) for e in exercises}
         planned_families |= {self._adapter.family(x.exercise_id) for x in excluded}
-        for family, fb in feedback.items():
-            if family not in planned_families:
+        for fam, fb in feedback.items():
+            if fam not in planned_families:
                 warnings.append(
                     f"Feedback on {fb.exercise_id!r} was not used: it is not part of this plan."
                 )
+        warnings.extend(
+            f"The sessions of {self._kb.knowledge.exercises[fam].name!r} were not used: it is "
+            "not part of this plan."
+            for fam in steps
+            if fam not in planned_families
+        )
         if not exercises and excluded:
             warnings.append(
                 "Every exercise these places reach was left out for you (see the list of "
@@ -370,6 +393,41 @@ class Recommender:
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             parts.append(f"{answer!r}{hint}")
         return f"unknown screening question id {', '.join(parts)}"
+
+    def _steps(self, report: PainReport, feedback: Mapping[str, Feedback]) -> dict[str, Step]:
+        """Each family's next session from the report's history, by family."""
+        if not report.history:
+            return {}
+        exercises = self._kb.knowledge.exercises
+        if not self._doser.ready:
+            raise InvalidReportError(
+                "this knowledge says nothing of how doses move (dosing.yaml): a history of "
+                "sessions cannot be used"
+            )
+        by_family: dict[str, list[Session]] = {}
+        for i, h in enumerate(report.history):
+            if h.exercise_id not in exercises:
+                raise UnknownExerciseError(h.exercise_id, close_matches(h.exercise_id, exercises))
+            fam = self._adapter.family(h.exercise_id)
+            if fam in feedback:
+                raise InvalidReportError(
+                    f"history[{i}] and feedback both speak of versions of {fam!r}: give one"
+                )
+            by_family.setdefault(fam, []).append(
+                Session(
+                    h.date,
+                    h.exercise_id,
+                    h.sets,
+                    h.reps,
+                    h.pain_during,
+                    h.pain_next_day,
+                    h.good_form,
+                )
+            )
+        return {
+            fam: self._doser.next_step(sorted(sessions, key=lambda x: x.day))
+            for fam, sessions in by_family.items()
+        }
 
     def _feedback(self, report: PainReport) -> dict[str, Feedback]:
         exercises = self._kb.knowledge.exercises

@@ -23,6 +23,7 @@ __all__ = [
     "Coding",
     "ExerciseFeedback",
     "PainReport",
+    "SessionRecord",
     "Side",
     "Site",
     "invalid_report",
@@ -85,6 +86,21 @@ class ExerciseFeedback(BaseModel):
     reps_with_good_form: int = Field(default=0, ge=0, le=1000)
 
 
+class SessionRecord(BaseModel):
+    """One session of an exercise as done: the day, how many sets and reps, the pain during it
+    and the next day (0-10), and whether good form held throughout."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    date: date
+    exercise_id: Annotated[str, StringConstraints(max_length=80)]
+    sets: int | None = Field(default=None, ge=0, le=100)
+    reps: int | None = Field(default=None, ge=0, le=1000)
+    pain_during: int = Field(ge=0, le=10)
+    pain_next_day: int | None = Field(default=None, ge=0, le=10)
+    good_form: bool = True
+
+
 class PainReport(BaseModel):
     """Where it hurts.
 
@@ -113,6 +129,12 @@ class PainReport(BaseModel):
         description="Condition ids or lay phrases ('my knee gives way').",
     )
     feedback: list[ExerciseFeedback] = Field(default_factory=list, max_length=50)
+    history: list[SessionRecord] = Field(
+        default_factory=list,
+        max_length=2000,
+        description="Sessions done so far; the plan gives each exercise's next session from "
+        "them (the same dose, more, less, the easier or the harder version, and why).",
+    )
     age: int | None = Field(
         default=None,
         ge=0,

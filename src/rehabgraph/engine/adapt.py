@@ -15,7 +15,7 @@ from rehabgraph.engine.compile import EdgeRef
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.text import one_line
 
-__all__ = ["Adapter", "Exclusion", "Feedback", "Swap"]
+__all__ = ["Adapter", "Exclusion", "Feedback", "Move", "Swap"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,15 @@ class Feedback:
     exercise_id: str
     pain_during: int
     reps_with_good_form: int
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """The version a family's history says to do next, and why."""
+
+    exercise_id: str
+    sentence: str
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +87,16 @@ class Adapter:
     def family(self, exercise_id: str) -> str:
         return self._family[exercise_id]
 
+    @property
+    def easier_of(self) -> Mapping[str, str]:
+        """Exercise -> its easier version."""
+        return self._easier_of
+
+    @property
+    def harder_of(self) -> Mapping[str, str]:
+        """Exercise -> its harder version."""
+        return self._harder_of
+
     def _step(self, a: str, b: str) -> EdgeRef:
         """The graph edge joining two neighbouring versions, in the graph's direction."""
         ex = self.knowledge.exercises
@@ -109,14 +128,47 @@ class Adapter:
                 return path
         return None
 
+    def _after_feedback(
+        self, fb: Feedback, chain: list[str], sentences: list[str]
+    ) -> Exclusion | None:
+        """The article's stop rule on last time's feedback: extends ``chain`` and
+        ``sentences``, or the exclusion when it hurt and there is no easier version."""
+        k = self.knowledge
+        words = k.adaptation
+        did = k.exercises[fb.exercise_id]
+        reps = did.dosage.reps_max or did.dosage.reps_min
+        names = {"from": did.name, "pain": str(fb.pain_during), "reps": str(reps or "")}
+        if fb.pain_during > words.regress_when_pain_above:
+            easier = self._easier(fb.exercise_id)
+            if easier is None:
+                reason = words.no_easier_version.format_map(names)
+                return Exclusion(fb.exercise_id, one_line(reason), None, tuple(words.sources))
+            chain.append(easier)
+            names["to"] = k.exercises[easier].name
+            sentences.append(words.regressed.format_map(names))
+        elif (
+            fb.pain_during <= words.progress_when_pain_at_most
+            and reps is not None
+            and fb.reps_with_good_form >= reps
+            and (harder := self._harder(fb.exercise_id)) is not None
+        ):
+            chain.append(harder)
+            names["to"] = k.exercises[harder].name
+            sentences.append(words.progressed.format_map(names))
+        elif reps is not None:
+            sentences.append(words.kept.format_map(names))
+        return None
+
     def adapt(
         self,
         exercise_id: str,
         conditions: frozenset[str],
         feedback: Mapping[str, Feedback],
+        moves: Mapping[str, Move] | None = None,
     ) -> Swap:
-        """Follow feedback, then regress past contraindicated versions."""
-        if not conditions and not feedback:
+        """Follow feedback (or the version a history moves the family to), then regress past
+        contraindicated versions."""
+        if not conditions and not feedback and not moves:
             return self._same[exercise_id]
         k = self.knowledge
         words = k.adaptation
@@ -124,35 +176,18 @@ class Adapter:
         sentences: list[str] = []
         sources: list[str] = []
         exclusions: list[Exclusion] = []
-        fb = feedback.get(self.family(exercise_id))
-        if fb is not None:
-            path = self._path(exercise_id, fb.exercise_id) or [exercise_id]
-            chain = path
-            did = k.exercises[fb.exercise_id]
-            reps = did.dosage.reps_max or did.dosage.reps_min
-            names = {"from": did.name, "pain": str(fb.pain_during), "reps": str(reps or "")}
-            if fb.pain_during > words.regress_when_pain_above:
-                easier = self._easier(fb.exercise_id)
-                if easier is None:
-                    reason = words.no_easier_version.format_map(names)
-                    exclusions.append(
-                        Exclusion(fb.exercise_id, one_line(reason), None, tuple(words.sources))
-                    )
-                    return Swap(None, tuple(chain), (), (), (), tuple(exclusions))
-                chain.append(easier)
-                names["to"] = k.exercises[easier].name
-                sentences.append(words.regressed.format_map(names))
-            elif (
-                fb.pain_during <= words.progress_when_pain_at_most
-                and reps is not None
-                and fb.reps_with_good_form >= reps
-                and (harder := self._harder(fb.exercise_id)) is not None
-            ):
-                chain.append(harder)
-                names["to"] = k.exercises[harder].name
-                sentences.append(words.progressed.format_map(names))
-            elif reps is not None:
-                sentences.append(words.kept.format_map(names))
+        family = self.family(exercise_id)
+        move = moves.get(family) if moves else None
+        fb = feedback.get(family)
+        if move is not None and move.exercise_id != exercise_id:
+            chain = self._path(exercise_id, move.exercise_id) or [exercise_id]
+            sentences.append(move.sentence)
+            sources.extend(move.sources)
+        elif fb is not None:
+            chain = self._path(exercise_id, fb.exercise_id) or [exercise_id]
+            said = self._after_feedback(fb, chain, sentences)
+            if isinstance(said, Exclusion):
+                return Swap(None, tuple(chain), (), (), (), (said,))
             sources.extend(words.sources)
         regressed: set[str] = set()
         while True:

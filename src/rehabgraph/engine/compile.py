@@ -188,10 +188,13 @@ def said_of(knowledge: Knowledge, recommendation: str) -> dict[str, str]:
     }
 
 
+_CODE_GRADE = 2  # a grade this short is a code (A, B, 1a), longer a word ("consider")
+
+
 def grade_words(grade: str) -> str:
     """A grade as a sentence says it: 'grade A' for a letter, the guideline's word in quotes
     ('"consider"') for a word."""
-    return f"grade {grade}" if len(grade) <= 2 else f'"{grade}"'
+    return f"grade {grade}" if len(grade) <= _CODE_GRADE else f'"{grade}"'
 
 
 def your(place: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any
 
+from rehabgraph.knowledge.dosing_models import DosingFile
 from rehabgraph.knowledge.fields import File
 from rehabgraph.knowledge.models import (
     Adaptation,
@@ -91,6 +92,7 @@ class Knowledge:
     ]
     notice: str
     notice_sources: tuple[str, ...]
+    dosing: Annotated[DosingFile, File("dosing.yaml", layered=False, optional=True)]
     packs: tuple[str, ...] = ()
 
     @property

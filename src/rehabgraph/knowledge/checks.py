@@ -109,8 +109,12 @@ def _mapping_references(spec: KnowledgeFile, value: Any) -> Iterator[tuple[str, 
             ids = (held,) if isinstance(held, str) else tuple(held)
             yield spec.name, slot.ref.entry or "(file)", Reference(slot.ref, slot.name, ids)
         elif slot.model is not None:
-            for found in references(held):
-                yield spec.name, slot.name, found
+            for index, item in enumerate(held if slot.many else (held,)):
+                where = getattr(item, "id", None) or (
+                    f"{slot.name}[{index}]" if slot.many else slot.name
+                )
+                for found in references(item):
+                    yield spec.name, where, found
 
 
 def close(value: str, table: Mapping[str, Any]) -> str:
