@@ -30,10 +30,12 @@ __all__ = [
     "KnowledgeError",
     "KnowledgeProblem",
     "PainReport",
+    "Programme",
     "Recommendation",
     "Recommender",
     "RehabgraphError",
     "ReportError",
+    "SessionRecord",
     "Site",
     "UnknownExerciseError",
     "UnknownLocationError",
@@ -53,6 +55,8 @@ _LAZY: dict[str, str] = {
     "KnowledgeBase": "rehabgraph.graph.base",
     "PainReport": "rehabgraph.api.report",
     "Site": "rehabgraph.api.report",
+    "SessionRecord": "rehabgraph.api.report",
+    "Programme": "rehabgraph.api.programme",
     "Recommendation": "rehabgraph.api.recommendation",
     "Recommender": "rehabgraph.api.recommender",
     "bundled_knowledge_path": "rehabgraph.api.loading",
@@ -61,9 +65,10 @@ _LAZY: dict[str, str] = {
 
 if TYPE_CHECKING:
     from rehabgraph.api.loading import bundled_knowledge_path, load_knowledge
+    from rehabgraph.api.programme import Programme
     from rehabgraph.api.recommendation import Recommendation
     from rehabgraph.api.recommender import Recommender
-    from rehabgraph.api.report import PainReport, Site
+    from rehabgraph.api.report import PainReport, SessionRecord, Site
     from rehabgraph.errors import (
         InvalidReportError,
         KnowledgeError,

@@ -17,6 +17,7 @@ from typing import Any
 from rehabgraph.api.answers import AnswerWriter
 from rehabgraph.api.loading import load_knowledge
 from rehabgraph.api.pieces import AnswerPieces
+from rehabgraph.api.programme import Programme, lay_out
 from rehabgraph.api.reading import ReadReport, ReportReader
 from rehabgraph.api.recommendation import (
     Recommendation,
@@ -53,6 +54,8 @@ from rehabgraph.suggest import close_matches
 from rehabgraph.text.reader import Reader
 
 __all__ = ["Recommender"]
+
+_WEEKS_MAX = 52  # a programme runs at most a year
 
 
 class Recommender:
@@ -245,6 +248,27 @@ class Recommender:
                 readings=readings,
             )
         return self._plan(report, read, feedback, steps, _Drafted(screening, warnings, readings))
+
+    def programme(
+        self, report: PainReport | Mapping[str, Any], weeks: int = 4, start: date | None = None
+    ) -> Programme:
+        """The plan for ``report`` laid out over ``weeks`` weeks in the knowledge's phases
+        (dosing.yaml), each with its exercises at their version and starting dose and the
+        criteria to move on. A report that gives no plan (a red flag, open questions) gives a
+        programme with no phases and the recommendation that says why.
+
+        >>> recommender = Recommender.default()
+        >>> report = {"sites": [{"location": "outer knee", "side": "right"}]}
+        >>> report["answers"] = {q.id: False for q in recommender.screening(report)}
+        >>> plan = recommender.programme(report, weeks=4)
+        >>> [(p.name, p.first_week, p.last_week) for p in plan.phases]
+        [('loosen, activate and start easy', 1, 1), ('strengthen', 2, 3), ('load', 4, 4)]
+        """
+        if not 1 <= weeks <= _WEEKS_MAX:
+            raise ValueError(f"weeks must be from 1 to {_WEEKS_MAX}")
+        rec = self.recommend(report)
+        first = start or (rec.report.reported_on if rec.report else None) or _local_today()
+        return lay_out(rec, self._adapter, self._doser, weeks, first)
 
     def why_not(self, report: PainReport | Mapping[str, Any], exercise_id: str) -> WhyNot:
         """Why ``exercise_id`` is, or is not, in the plan for ``report``.
