@@ -9,7 +9,7 @@ A facade over the steps of an answer, each in a module of its own: reading the r
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -32,6 +32,7 @@ from rehabgraph.engine import (
     Adapter,
     CompiledRules,
     Doser,
+    Exclusion,
     Feedback,
     LocationResolver,
     Move,
@@ -39,6 +40,7 @@ from rehabgraph.engine import (
     Screening,
     Session,
     Step,
+    Swap,
     compile_rules,
     plan,
 )
@@ -368,7 +370,7 @@ class Recommender:
             read.site_zones,
             self._compiled,
             self._scoring,
-            lambda e: self._adapter.adapt(e, held, feedback, moves),
+            self._adapting(read, held, feedback, moves),
         )
         family = self._adapter.family
         exercises = [
@@ -417,6 +419,32 @@ class Recommender:
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             parts.append(f"{answer!r}{hint}")
         return f"unknown screening question id {', '.join(parts)}"
+
+    def _adapting(
+        self,
+        read: ReadReport,
+        held: frozenset[str],
+        feedback: Mapping[str, Feedback],
+        moves: Mapping[str, Move],
+    ) -> Callable[[str], Swap]:
+        """Where each reached exercise ends up for this person: out when a guideline covering
+        a reported zone says a plan must not hold it, else adapted to them."""
+        avoided = self._compiled.avoided
+        said = {
+            e: why
+            for site in read.site_zones
+            for z in site.zones
+            for e, why in avoided.get(z, {}).items()
+        }
+
+        def adapt(exercise: str) -> Swap:
+            why = said.get(exercise)
+            if why is not None:
+                out = Exclusion(exercise, why.reason, None, why.sources)
+                return Swap(None, (exercise,), (), (), (), (out,))
+            return self._adapter.adapt(exercise, held, feedback, moves)
+
+        return adapt
 
     def _steps(self, report: PainReport, feedback: Mapping[str, Feedback]) -> dict[str, Step]:
         """Each family's next session from the report's history, by family."""

@@ -21,7 +21,7 @@ from rehabgraph.knowledge.models import EDGE_ATTRIBUTES, EDGE_TEXT, Contested, P
 from rehabgraph.knowledge.reach import exercises_in_reach
 from rehabgraph.knowledge.text import one_line
 
-__all__ = ["CompiledRules", "EdgeRef", "Match", "Requirement", "compile_rules"]
+__all__ = ["Avoided", "CompiledRules", "EdgeRef", "Match", "Requirement", "compile_rules"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,15 @@ class Requirement:
 
 
 @dataclass(frozen=True, slots=True)
+class Avoided:
+    """An exercise a guideline recommendation says a plan for the zone must not hold."""
+
+    recommendation: str
+    reason: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledRules:
     matches: tuple[Match, ...]  # every match, by its index
     from_zone: Mapping[str, tuple[Match, ...]]
@@ -79,6 +88,8 @@ class CompiledRules:
     # zone -> what the guideline recommendations covering it require: (recommendation, what,
     # the exercises that meet it), in the order of guidelines.yaml
     required: Mapping[str, tuple[Requirement, ...]] = field(default_factory=dict)
+    # zone -> exercise -> why a guideline covering the zone says a plan must not hold it
+    avoided: Mapping[str, Mapping[str, Avoided]] = field(default_factory=dict)
 
     def reaches(self, zones: Iterable[str], exercise: str) -> bool:
         """Whether a plan for pain in ``zones`` may hold ``exercise``."""
@@ -298,6 +309,7 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
         must_follow=MappingProxyType(must_follow),
         in_reach=in_reach,
         required=_required(k),
+        avoided=_avoided(k),
         out_of_reach=MappingProxyType({z: tuple(m) for z, m in beyond.items()}),
     )
 
@@ -316,3 +328,15 @@ def _required(k: Knowledge) -> Mapping[str, tuple[Requirement, ...]]:
             for zone in rec.zones:
                 out.setdefault(zone, []).append(Requirement(rec.id, need.what, met))
     return MappingProxyType({z: tuple(r) for z, r in out.items()})
+
+
+def _avoided(k: Knowledge) -> Mapping[str, Mapping[str, Avoided]]:
+    """Zone -> the exercises (every version) its guidelines say a plan must not hold."""
+    out: dict[str, dict[str, Avoided]] = {}
+    for rec in k.recommendations.values():
+        for avoid in rec.avoid:
+            why = Avoided(rec.id, one_line(avoid.reason), tuple(avoid.sources))
+            for zone in rec.zones:
+                for exercise in avoid.exercises:
+                    out.setdefault(zone, {}).setdefault(exercise, why)
+    return MappingProxyType({z: MappingProxyType(a) for z, a in out.items()})

@@ -2,7 +2,9 @@
 
 Warnings, not errors: a zone that reaches no exercise, a muscle that refers pain nowhere, an
 exercise no rule can reach, a rule that never fires, a source nobody cites, a zone with no
-red-flag screening. Errors (unknown references, duplicates, loops) stop the load instead.
+red-flag screening, and a zone whose plan contradicts a guideline recommendation that covers it
+(misses what it must include, or holds what it must not). Errors (unknown references,
+duplicates, loops) stop the load instead.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from rehabgraph.engine.compile import CompiledRules
+from rehabgraph.engine.plan import SiteZones, plan
 from rehabgraph.errors import KnowledgeProblem
 from rehabgraph.graph.base import KnowledgeBase
 from rehabgraph.knowledge.fields import references
 from rehabgraph.knowledge.models import EDGES
 from rehabgraph.knowledge.registry import LISTS
 
-__all__ = ["lint"]
+__all__ = ["guideline_contradictions", "lint"]
 
 _SWAPS = frozenset(t for t, spec in EDGES.items() if spec.edge.swaps)
 
@@ -46,6 +49,7 @@ def lint(kb: KnowledgeBase, compiled: CompiledRules) -> list[KnowledgeProblem]:
             if rule.id not in fired
         ),
         *_zones_unscreened(kb),
+        *guideline_contradictions(kb, compiled),
         *(
             KnowledgeProblem("sources.yaml", source, "is never cited")
             for source in k.sources
@@ -109,7 +113,7 @@ def _cited(kb: KnowledgeBase) -> set[str]:
     """Every source id the knowledge cites, read off the models' ``Ref("source")`` fields."""
     k = kb.knowledge
     ids: set[str] = set(k.notice_sources)
-    items: list[Any] = [k.adaptation, k.lexicon, k.context]
+    items: list[Any] = [k.adaptation, k.lexicon, k.context, k.dosing]
     for entries in LISTS:
         table = getattr(k, entries.key)
         items.extend(table.values() if isinstance(table, Mapping) else table)
@@ -119,3 +123,39 @@ def _cited(kb: KnowledgeBase) -> set[str]:
                 if found.ref.kind == "source":
                     ids.update(found.ids)
     return ids
+
+
+def guideline_contradictions(kb: KnowledgeBase, compiled: CompiledRules) -> list[KnowledgeProblem]:
+    """Each zone's plan (one site, no side, no conditions, the knowledge's plan size) against
+    the guideline recommendations that cover the zone: every requirement met, nothing avoided."""
+    k = kb.knowledge
+    out: list[KnowledgeProblem] = []
+    for zone in k.zones:
+        needs = compiled.required.get(zone, ())
+        avoided = compiled.avoided.get(zone, {})
+        if not needs and not avoided:
+            continue
+        planned = {
+            item.exercise_id
+            for item in plan([SiteZones((zone,), None, None)], compiled, k.scoring).items
+        }
+        out += [
+            KnowledgeProblem(
+                "guidelines.yaml",
+                need.recommendation,
+                f"the plan for {zone} holds no {need.what} (it must include one of "
+                f"{', '.join(sorted(need.exercises))})",
+            )
+            for need in needs
+            if not planned & need.exercises
+        ]
+        out += [
+            KnowledgeProblem(
+                "guidelines.yaml",
+                why.recommendation,
+                f"the plan for {zone} holds {exercise}, which it must not: {why.reason}",
+            )
+            for exercise, why in avoided.items()
+            if exercise in planned
+        ]
+    return out

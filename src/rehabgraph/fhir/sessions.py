@@ -26,7 +26,9 @@ __all__ = ["SESSION_SYSTEM", "history_from_observations", "to_observations"]
 SESSION_SYSTEM = f"{BASE}:CodeSystem:session"
 EXERCISE_SYSTEM = f"{BASE}:CodeSystem:exercise"
 LOINC = "http://loinc.org"
-PAIN_SCORE = "72514-3"  # Pain severity - 0-10 verbal numeric rating [Score] - Reported
+# LOINC 72514-3 "Pain severity - 0-10 verbal numeric rating [Score] - Reported": confirmed in the
+# eCQM Standardized Pain Assessment Tool value set and the HL7 Belgium pain scale value set
+PAIN_SCORE = "72514-3"
 _NOT_USED = {"entered-in-error", "cancelled"}
 
 
