@@ -81,7 +81,7 @@ def test_cli_stats(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_lint_finds_a_zone_that_reaches_nothing(edit: Editor, knowledge_copy: Path) -> None:
     def add(d: Any) -> None:
-        d["zones"].append(make.zone("armpit", region="underarm"))
+        d["zones"].append(make.zone("armpit", region="shoulder"))
 
     edit("zones.yaml", add)
     kb = rehabgraph.load_knowledge(knowledge_copy)

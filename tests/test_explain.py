@@ -21,7 +21,7 @@ OUTER_RIGHT: dict[str, Any] = {"sites": [{"location": "pain on the outside of my
 
 
 def test_explain_reads_as_a_plan_with_the_chain() -> None:
-    text = R.recommend(OUTER_RIGHT).explain()
+    text = " ".join(R.recommend(OUTER_RIGHT).explain().split()).replace(" 1. ", "\n1. ")
     for words in (
         "Where it hurts: outer knee, right",
         "1. Glute squeeze",
@@ -71,10 +71,12 @@ def test_why_not_outranked_in_a_short_plan(kb: rehabgraph.KnowledgeBase) -> None
     short = Recommender(kb, require_screening=False, max_exercises=2)
     rec = short.recommend({"sites": [{"location": "lower back"}]})
     assert len(rec.exercises) == 2
-    assert "glute-squeeze" in rec.dropped
-    assert any("left out to keep the plan to 2" in w for w in rec.warnings)
-    answer = short.why_not({"sites": [{"location": "lower back"}]}, "glute-squeeze")
+    left_out = rec.also_possible[0]
+    assert left_out.reason and left_out.exercise_id not in {e.exercise_id for e in rec.exercises}
+    assert "Also possible (left out to keep the plan to 2 exercises)" in rec.explain()
+    answer = short.why_not({"sites": [{"location": "lower back"}]}, left_out.exercise_id)
     assert answer.reason == "outranked"
+    assert "also possible" in answer.message
 
 
 def test_why_not_other_answers() -> None:

@@ -194,7 +194,7 @@ def test_zone_without_exercises_is_no_match(edit: object, knowledge_copy: object
     assert isinstance(knowledge_copy, Path)
     edit(
         "zones.yaml",
-        lambda d: d["zones"].append(make.zone("armpit", region="underarm")),  # type: ignore[operator]
+        lambda d: d["zones"].append(make.zone("armpit", region="shoulder")),  # type: ignore[operator]
     )
     rec = Recommender(rehabgraph.load_knowledge(knowledge_copy), require_screening=False).recommend(
         {"sites": [{"location": "armpit"}]}
@@ -219,6 +219,7 @@ def test_loosening_is_followed_by_strengthening(edit: object, knowledge_copy: ob
                 name="inner quad release",
                 summary="Loosen the VMO.",
                 steps=["Roll the inner thigh."],
+                works=["thigh", "knee"],
                 targets=[make.target("vastus-medialis", "loosen")],
                 corrects=[make.corrects("tight-lateral-quad")],
             )

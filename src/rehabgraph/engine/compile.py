@@ -17,7 +17,14 @@ import networkx as nx
 from rehabgraph.errors import KnowledgeError
 from rehabgraph.graph.base import KnowledgeBase
 from rehabgraph.knowledge.base import Knowledge
-from rehabgraph.knowledge.models import EDGE_ATTRIBUTES, EDGE_TEXT, Contested, PathStep, Rule
+from rehabgraph.knowledge.models import (
+    EDGE_ATTRIBUTES,
+    EDGE_TEXT,
+    Contested,
+    PathStep,
+    Rule,
+    Scoring,
+)
 from rehabgraph.knowledge.reach import exercises_in_reach
 from rehabgraph.knowledge.text import one_line
 
@@ -238,8 +245,12 @@ def _sources(
     return tuple(out)
 
 
-def _weight(datas: tuple[dict[str, Any], ...], weights: Mapping[Any, float]) -> float:
-    return min((weights.get(data["evidence"], 1.0) for data in datas), default=1.0)
+def _weight(datas: tuple[dict[str, Any], ...], scoring: Scoring, contested: bool) -> float:
+    """The weight of the weakest evidence on the path, less again when it relies on a
+    contested model."""
+    weights = scoring.evidence_weight
+    weight = min((weights.get(data["evidence"], 1.0) for data in datas), default=1.0)
+    return weight * scoring.contested_weight if contested else weight
 
 
 def compile_rules(kb: KnowledgeBase) -> CompiledRules:
@@ -279,7 +290,7 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
                     edges,
                     _sentence(rule, nodes, attrs, info, kb.knowledge),
                     _sources(rule, datas, _contested(nodes, kb.knowledge)),
-                    _weight(datas, kb.knowledge.scoring.evidence_weight),
+                    _weight(datas, kb.knowledge.scoring, bool(_contested(nodes, kb.knowledge))),
                     -1 if beyond_reach else len(matches),
                 )
                 if beyond_reach:

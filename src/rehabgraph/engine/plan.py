@@ -6,7 +6,7 @@ Everything here works on the matches of the zones asked about, never on the whol
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rehabgraph.engine.adapt import Swap
@@ -204,27 +204,40 @@ def _chosen(
     needs: Sequence[frozenset[str]],
 ) -> tuple[dict[str, PlannedItem], list[str]]:
     """At most ``max_exercises`` items: first the best-scored item for each need not yet met
-    (coverage before score), then the best of the rest; an item comes with the items it must
-    follow, or not at all. Returns the plan and the rest, best first ("also possible")."""
+    (coverage before score), then the best of the rest. An item comes with the items it must
+    follow, or not at all, and an item reached only from other exercises comes only with one of
+    them. When no item fits with what it must follow, the best one is kept whole all the same (a
+    cap never empties a plan). Returns the plan and the rest, best first ("also possible")."""
     if max_exercises is None or len(items) <= max_exercises:
         return items, []
     by_score = sorted(items, key=lambda e: (-items[e].score, e))
     keep: dict[str, None] = {}
 
+    def group(exercise: str) -> list[str]:
+        before = [b for b in sorted(must_follow.get(exercise, ())) if b in items and b not in keep]
+        return [*before, exercise]
+
+    def led(exercise: str, with_: Iterable[str]) -> bool:
+        """Whether something it follows from is in the plan (or it follows from no exercise)."""
+        return any(m.rule.start == "zone" or m.nodes[0] in with_ for m in items[exercise].matches)
+
     def take(exercise: str) -> bool:
-        group = [b for b in sorted(must_follow.get(exercise, ())) if b in items and b not in keep]
-        group.append(exercise)
-        if len(keep) + len(group) > max_exercises:
+        new = group(exercise)
+        if len(keep) + len(new) > max_exercises or not led(exercise, [*keep, *new]):
             return False
-        keep.update(dict.fromkeys(group))
+        keep.update(dict.fromkeys(new))
         return True
 
     for need in needs:
         if not any(e in keep for e in need):
             next((e for e in by_score if e in need and take(e)), None)
-    for exercise in by_score:
-        if exercise not in keep:
-            take(exercise)
+    while len(keep) < max_exercises:  # the best of the rest, until nothing more fits
+        taken = [e for e in by_score if e not in keep and take(e)]
+        if not taken:
+            break
+    if not keep:
+        first = next((e for e in by_score if led(e, group(e))), by_score[0])
+        keep.update(dict.fromkeys(group(first)))
     dropped = [e for e in by_score if e not in keep]
     return {e: items[e] for e in items if e in keep}, dropped
 

@@ -1,6 +1,6 @@
 """Guideline recommendations at load time: each requirement's ``targets`` become the exercises
-they match, so the graph holds one ``recommends`` edge per exercise that meets it, and a
-recommendation's grade is one its guideline defines."""
+they match, so the graph holds one ``recommends`` edge per exercise family that meets it (to the
+family's first exercise), and a recommendation's grade is one its guideline defines."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ def expand_requirements(
                         t.muscle in muscles and t.action == need.targets.action for t in e.targets
                     )
                 ]
-            found = sorted(dict.fromkeys(n for n in named if n in exercises))
+            # an easier or harder version meets a requirement through its family's first
+            # exercise, which the rules reach (the version then stands in for it)
+            found = sorted({exercises[n].family_id for n in named if n in exercises})
             if not found:
                 problems.add(_FILE, rid, f"include[{index}] ({need.what}): no exercise meets it")
             include.append(need.model_copy(update={"exercises": found}))

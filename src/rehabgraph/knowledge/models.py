@@ -442,6 +442,13 @@ class Scoring(Model):
     base: float = Field(default=0.5, ge=0, le=10)
     per_intensity_point: float = Field(default=0.05, ge=0, le=10)
     default_intensity: int = Field(default=5, ge=0, le=10)
+    contested_weight: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="A path that relies on a contested model (an imbalance with `contested`) "
+        "has its score multiplied by this too.",
+    )
     evidence_weight: dict[Evidence, float] = Field(
         default_factory=dict,
         description="A path's score is multiplied by the weight of its weakest evidence "

@@ -12,9 +12,10 @@ if TYPE_CHECKING:
 
 __all__ = ["EDGE_WORDS", "KIND_COLOURS", "KIND_ORDER", "new_figure", "overlaps", "wrap"]
 
-KIND_ORDER = ("zone", "muscle", "imbalance", "exercise", "condition")
+KIND_ORDER = ("zone", "recommendation", "muscle", "imbalance", "exercise", "condition")
 KIND_COLOURS = {
     "zone": "#f4a6a6",
+    "recommendation": "#cdb8e8",
     "muscle": "#f6d28b",
     "imbalance": "#b9d7f0",
     "exercise": "#a9dfb0",
@@ -22,6 +23,7 @@ KIND_COLOURS = {
 }
 KIND_TITLES = {
     "zone": "where it hurts",
+    "recommendation": "guideline recommendation",
     "muscle": "muscle whose trigger points refer there",
     "imbalance": "imbalance",
     "exercise": "exercise",
@@ -45,6 +47,10 @@ EDGE_WORDS = {
     ("progresses_to", True): "easier version",
     ("contraindicates", False): "rules out",
     ("contraindicates", True): "ruled out by",
+    ("covers", True): "guideline says",
+    ("covers", False): "covers",
+    ("recommends", False): "recommends",
+    ("recommends", True): "recommended by",
 }
 
 
