@@ -21,6 +21,7 @@ from rehabgraph.fhir import (
     report_from_conditions,
     to_care_plan,
 )
+from rehabgraph.fhir.definitions import rule_sources
 
 SCT = "http://snomed.info/sct"
 OUTER_KNEE = {"sites": [{"location": "outer knee", "side": "right"}]}
@@ -113,7 +114,8 @@ def test_knowledge_bundle_has_an_activity_per_exercise_and_the_rules(kb: Knowled
     PlanDefinition.model_validate_json(rules.model_dump_json())
     assert [a.id for a in rules.action] == [r.id for r in k.rules]
     for action, rule in zip(rules.action, k.rules, strict=True):
-        assert [d.label for d in action.documentation] == list(rule.sources)
+        assert [d.label for d in action.documentation] == rule_sources(kb, rule)
+        assert action.documentation
 
 
 def test_report_from_conditions_reads_text_and_laterality(kb: KnowledgeBase) -> None:

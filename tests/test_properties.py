@@ -127,7 +127,9 @@ def _references(data: dict[str, Any]) -> list[tuple[str, tuple[Any, ...]]]:
             ("exercises.yaml", ("exercises", i, "sources", j)) for j in range(len(ex["sources"]))
         ]
     for i, rule in enumerate(data["rules.yaml"]["rules"]):
-        refs += [("rules.yaml", ("rules", i, "sources", j)) for j in range(len(rule.get("sources", [])))]
+        refs += [
+            ("rules.yaml", ("rules", i, "sources", j)) for j in range(len(rule.get("sources", [])))
+        ]
         if "principle" in rule:
             refs.append(("rules.yaml", ("rules", i, "principle")))
     return refs

@@ -245,7 +245,7 @@ def _sources(
     return tuple(out)
 
 
-def _weight(datas: tuple[dict[str, Any], ...], scoring: Scoring, contested: bool) -> float:
+def _weight(datas: tuple[dict[str, Any], ...], scoring: Scoring, *, contested: bool) -> float:
     """The weight of the weakest evidence on the path, less again when it relies on a
     contested model."""
     weights = scoring.evidence_weight
@@ -290,7 +290,9 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
                     edges,
                     _sentence(rule, nodes, attrs, info, kb.knowledge),
                     _sources(rule, datas, _contested(nodes, kb.knowledge)),
-                    _weight(datas, kb.knowledge.scoring, bool(_contested(nodes, kb.knowledge))),
+                    _weight(
+                        datas, kb.knowledge.scoring, contested=bool(_contested(nodes, kb.knowledge))
+                    ),
                     -1 if beyond_reach else len(matches),
                 )
                 if beyond_reach:

@@ -210,36 +210,50 @@ def _chosen(
     cap never empties a plan). Returns the plan and the rest, best first ("also possible")."""
     if max_exercises is None or len(items) <= max_exercises:
         return items, []
+    picker = _Picker(items, max_exercises, must_follow)
     by_score = sorted(items, key=lambda e: (-items[e].score, e))
-    keep: dict[str, None] = {}
-
-    def group(exercise: str) -> list[str]:
-        before = [b for b in sorted(must_follow.get(exercise, ())) if b in items and b not in keep]
-        return [*before, exercise]
-
-    def led(exercise: str, with_: Iterable[str]) -> bool:
-        """Whether something it follows from is in the plan (or it follows from no exercise)."""
-        return any(m.rule.start == "zone" or m.nodes[0] in with_ for m in items[exercise].matches)
-
-    def take(exercise: str) -> bool:
-        new = group(exercise)
-        if len(keep) + len(new) > max_exercises or not led(exercise, [*keep, *new]):
-            return False
-        keep.update(dict.fromkeys(new))
-        return True
-
     for need in needs:
-        if not any(e in keep for e in need):
-            next((e for e in by_score if e in need and take(e)), None)
-    while len(keep) < max_exercises:  # the best of the rest, until nothing more fits
-        taken = [e for e in by_score if e not in keep and take(e)]
-        if not taken:
+        if not any(e in picker.keep for e in need):
+            next((e for e in by_score if e in need and picker.take(e)), None)
+    while len(picker.keep) < max_exercises:  # the best of the rest, until nothing more fits
+        if not [e for e in by_score if e not in picker.keep and picker.take(e)]:
             break
-    if not keep:
-        first = next((e for e in by_score if led(e, group(e))), by_score[0])
-        keep.update(dict.fromkeys(group(first)))
-    dropped = [e for e in by_score if e not in keep]
-    return {e: items[e] for e in items if e in keep}, dropped
+    if not picker.keep:
+        first = next((e for e in by_score if picker.led(e, picker.group(e))), by_score[0])
+        picker.keep.update(dict.fromkeys(picker.group(first)))
+    dropped = [e for e in by_score if e not in picker.keep]
+    return {e: items[e] for e in items if e in picker.keep}, dropped
+
+
+@dataclass(slots=True)
+class _Picker:
+    """A capped plan as it is chosen: what it keeps, and whether one more item fits."""
+
+    items: dict[str, PlannedItem]
+    max_exercises: int
+    must_follow: Mapping[str, frozenset[str]]
+    keep: dict[str, None] = field(default_factory=dict)
+
+    def group(self, exercise: str) -> list[str]:
+        """The item with the items it must follow that the plan does not hold yet."""
+        before = self.must_follow.get(exercise, ())
+        return [*(b for b in sorted(before) if b in self.items and b not in self.keep), exercise]
+
+    def led(self, exercise: str, with_: Iterable[str]) -> bool:
+        """Whether something it follows from is in the plan (or it follows from no exercise)."""
+        among = set(with_)
+        return any(
+            m.rule.start == "zone" or m.nodes[0] in among for m in self.items[exercise].matches
+        )
+
+    def take(self, exercise: str) -> bool:
+        new = self.group(exercise)
+        if len(self.keep) + len(new) > self.max_exercises:
+            return False
+        if not self.led(exercise, [*self.keep, *new]):
+            return False
+        self.keep.update(dict.fromkeys(new))
+        return True
 
 
 def _ordered(

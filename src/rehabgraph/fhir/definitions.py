@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rehabgraph.graph.base import KnowledgeBase
-from rehabgraph.knowledge.models import Dosage, Source
+from rehabgraph.knowledge.models import Dosage, Rule, Source
 from rehabgraph.knowledge.text import one_line
 
 if TYPE_CHECKING:
     from fhir.resources.R4B.bundle import Bundle
 
-__all__ = ["activity_url", "knowledge_bundle", "related_artifact", "timing"]
+__all__ = ["activity_url", "knowledge_bundle", "related_artifact", "rule_sources", "timing"]
 
 BASE = "urn:rehabgraph"
 
@@ -47,6 +47,15 @@ def related_artifact(source: Source) -> dict[str, Any]:
     if citation:
         artifact["citation"] = citation
     return artifact
+
+
+def rule_sources(kb: KnowledgeBase, rule: Rule) -> list[str]:
+    """What a rule rests on: its own sources, or for a guideline rule with none, the
+    guidelines' (each recommendation it walks cites its guideline)."""
+    if rule.sources or rule.family != "guideline":
+        return list(rule.sources)
+    guidelines = kb.knowledge.guidelines.values()
+    return list(dict.fromkeys(s for g in guidelines for s in g.sources))
 
 
 def knowledge_bundle(kb: KnowledgeBase) -> Bundle:
@@ -99,7 +108,7 @@ def knowledge_bundle(kb: KnowledgeBase) -> Bundle:
                 "title": rule.id,
                 "description": one_line(rule.description),
                 "textEquivalent": rule.because,
-                "documentation": [related_artifact(k.sources[s]) for s in rule.sources],
+                "documentation": [related_artifact(k.sources[s]) for s in rule_sources(kb, rule)],
             }
             for rule in k.rules
         ],
