@@ -35,6 +35,12 @@ class Expect(BaseModel):
     warned: list[str] = Field(default_factory=list)
     screening: list[str] = Field(default_factory=list)
     via: dict[str, list[str]] = Field(default_factory=dict)
+    # guideline recommendations whose advice opens the plan, and exercise -> the grade of the
+    # guideline recommendation among its reasons
+    advice: list[str] = Field(default_factory=list)
+    grades: dict[str, str] = Field(default_factory=dict)
+    # exercise -> the change its next session makes (same, more, less, easier, harder)
+    next_session: dict[str, str] = Field(default_factory=dict)
 
 
 class Vignette(BaseModel):
@@ -197,6 +203,36 @@ def _via(expect: dict[str, Any], rec: Recommendation) -> list[str]:
     return differences
 
 
+def _advice(expect: dict[str, Any], rec: Recommendation) -> list[str]:
+    given = [a.recommendation_id for a in rec.advice]
+    return [f"advice {a} not given ({given})" for a in expect["advice"] if a not in given]
+
+
+def _grades(expect: dict[str, Any], rec: Recommendation) -> list[str]:
+    by_id = _by_id(rec)
+    differences = []
+    for ex, grade in expect["grades"].items():
+        got = (
+            {e.grade for e in by_id[ex].explanations if e.basis == "guideline"}
+            if ex in by_id
+            else set()
+        )
+        if grade not in got:
+            differences.append(f"{ex} carries no guideline reason of grade {grade} ({got})")
+    return differences
+
+
+def _next_session(expect: dict[str, Any], rec: Recommendation) -> list[str]:
+    by_id = _by_id(rec)
+    differences = []
+    for ex, change in expect["next_session"].items():
+        step = by_id[ex].next_session if ex in by_id else None
+        if step is None or step.change != change or not step.reason:
+            got = step.change if step else None
+            differences.append(f"{ex}: next session {got!r}, expected {change!r} with a reason")
+    return differences
+
+
 # each check, run when its expect key is present (None: on every vignette that got an answer)
 CHECKS: tuple[tuple[str | None, Callable[[dict[str, Any], Recommendation], list[str]]], ...] = (
     (None, _status),
@@ -213,6 +249,9 @@ CHECKS: tuple[tuple[str | None, Callable[[dict[str, Any], Recommendation], list[
     ("screening", _screening),
     (None, _notice),
     ("via", _via),
+    ("advice", _advice),
+    ("grades", _grades),
+    ("next_session", _next_session),
 )
 
 

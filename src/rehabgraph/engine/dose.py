@@ -157,8 +157,9 @@ class Doser:
     ) -> Step:
         progression = self._k.dosing.progression
         assert progression is not None  # noqa: S101
-        low = self._k.exercises[current].dosage.reps_min
-        if rule.back_off == "less" and reps is not None and low is not None and reps > low:
+        # the fewest reps: the dosage's least, or one step when it gives none
+        low = self._k.exercises[current].dosage.reps_min or progression.reps_step
+        if rule.back_off == "less" and reps is not None and reps > low:
             fewer = max(low, reps - progression.reps_step)
             return self._step((current, sets, fewer), "less", rule.id, _Said(pain=pain))
         easier = self._easier.get(current)
