@@ -1,4 +1,5 @@
-"""Pictures of the reasoning: the explanation graph, a body map, the knowledge graph.
+"""Pictures of the reasoning: the explanation graph, a body map, the knowledge graph, a
+programme over weeks.
 
 Needs the ``viz`` extra (``pip install "rehabgraph[viz]"``, matplotlib only: no system binaries,
 works offline). Every function returns a ``matplotlib.figure.Figure``; layouts are fixed, so the
@@ -8,5 +9,6 @@ same recommendation always gives the same picture.
 from rehabgraph.viz.body import body_map
 from rehabgraph.viz.explanation import draw_explanation
 from rehabgraph.viz.knowledge import draw_knowledge
+from rehabgraph.viz.programme import draw_programme
 
-__all__ = ["body_map", "draw_explanation", "draw_knowledge"]
+__all__ = ["body_map", "draw_explanation", "draw_knowledge", "draw_programme"]
