@@ -30,7 +30,7 @@ def draw_programme(programme: Programme, history: Sequence[SessionRecord] = ()) 
     >>> report = {"sites": [{"location": "outer knee", "side": "right"}]}
     >>> report["answers"] = {q.id: False for q in recommender.screening(report)}
     >>> fig = draw_programme(recommender.programme(report, weeks=4))
-    >>> fig.axes[0].get_title()
+    >>> fig.axes[0].get_title(loc="left")
     'Programme over 4 weeks: outer knee'
     """
     fig = new_figure(11, 5.2)
