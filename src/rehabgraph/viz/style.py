@@ -72,8 +72,9 @@ def wrap(text: str, width: int) -> str:
 
 def overlaps(fig: Figure, texts: list[Any]) -> list[tuple[str, str]]:
     """Pairs of visible texts whose drawn boxes overlap (an empty list is the goal)."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # an Agg canvas
     boxes = [
-        (t.get_text(), t.get_window_extent(dpi=fig.dpi))
+        (t.get_text(), t.get_window_extent(renderer))  # an annotation's box too
         for t in texts
         if t.get_visible() and t.get_text().strip()
     ]
