@@ -450,7 +450,6 @@ class Recommender:
         """Each family's next session from the report's history, by family."""
         if not report.history:
             return {}
-        exercises = self._kb.knowledge.exercises
         if not self._doser.ready:
             raise InvalidReportError(
                 "this knowledge says nothing of how doses move (dosing.yaml): a history of "
@@ -458,9 +457,7 @@ class Recommender:
             )
         by_family: dict[str, list[Session]] = {}
         for i, h in enumerate(report.history):
-            if h.exercise_id not in exercises:
-                raise UnknownExerciseError(h.exercise_id, close_matches(h.exercise_id, exercises))
-            fam = self._adapter.family(h.exercise_id)
+            fam = self._family_of(h.exercise_id)
             if fam in feedback:
                 raise InvalidReportError(
                     f"history[{i}] and feedback both speak of versions of {fam!r}: give one"
@@ -481,13 +478,18 @@ class Recommender:
             for fam, sessions in by_family.items()
         }
 
-    def _feedback(self, report: PainReport) -> dict[str, Feedback]:
+    def _family_of(self, exercise_id: str) -> str:
+        """The family of an exercise a report names; an unknown one is an error with close
+        matches."""
         exercises = self._kb.knowledge.exercises
+        if exercise_id not in exercises:
+            raise UnknownExerciseError(exercise_id, close_matches(exercise_id, exercises))
+        return self._adapter.family(exercise_id)
+
+    def _feedback(self, report: PainReport) -> dict[str, Feedback]:
         out: dict[str, Feedback] = {}
         for fb in report.feedback:
-            if fb.exercise_id not in exercises:
-                raise UnknownExerciseError(fb.exercise_id, close_matches(fb.exercise_id, exercises))
-            family = self._adapter.family(fb.exercise_id)
+            family = self._family_of(fb.exercise_id)
             if family in out:
                 raise InvalidReportError(
                     f"two feedback entries for versions of the same exercise: "
