@@ -60,11 +60,11 @@ FULL_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 QUICK_SIZES = (1_000,)
 
 
-
 def reached(answer: Any) -> set[str]:
     """Every exercise an answer reaches: its plan and what it names as also possible (the
     peers reach them all; they do not cap a plan)."""
     return {e.exercise_id for e in answer.exercises} | {a.exercise_id for a in answer.also_possible}
+
 
 def measure(fn: Callable[[], object], repeat: int, number: int) -> dict[str, float]:
     """Median and interquartile range, in seconds per call, of ``repeat`` timings of

@@ -150,7 +150,9 @@ def _unit(u: int, nxt: int, prev: int, files: dict[str, object]) -> None:
         out["exercises"].append(_flow(entry))
     # a region reaches itself and the region before it, whose first muscle refers pain here
     out["regions"].append(
-        _flow({"region": f"sector {u}", "reach": sorted({f"sector {u}", f"sector {prev}"}), **_CITE})
+        _flow(
+            {"region": f"sector {u}", "reach": sorted({f"sector {u}", f"sector {prev}"}), **_CITE}
+        )
     )
     for name, lines in out.items():
         files[name].writelines(lines)  # type: ignore[attr-defined]
