@@ -76,8 +76,13 @@ def plan(
     planner.from_exercises()
     for item in planner.items.values():
         item.score = round(item.score, 3)
-    needs = _needs(sites, compiled, planner.zones_of)
-    items, dropped = _chosen(planner.items, scoring.max_exercises, compiled.must_follow, needs)
+    cap = scoring.max_exercises
+    dropped: list[str] = []
+    if cap is None or len(planner.items) <= cap:  # it fits: nothing to choose
+        items = planner.items
+    else:
+        needs = _needs(sites, compiled, planner.zones_of)
+        items, dropped = _chosen(planner.items, cap, compiled.must_follow, needs)
     ranked = _ordered(items, compiled.must_follow)
     return Plan([items[e] for e in ranked], planner.swaps, [planner.items[e] for e in dropped])
 
