@@ -191,6 +191,14 @@ def test_the_chain_to_knee_extension_is_kept_aside_for_the_low_back() -> None:
     assert aside <= set(K.exercises)  # ... but the plan for the low back does not follow
 
 
+def test_why_not_says_an_exercise_is_beyond_the_reach_of_the_pain() -> None:
+    answer = R.why_not({"sites": [{"location": "low back"}]}, "seated-knee-extension")
+    assert answer.reason == "not_reachable"
+    assert "works the knee, which a plan for pain in the low back does not reach" in answer.message
+    assert answer.sources == ["wainner-2007-regional-interdependence"]
+    assert "knee-front" in answer.reached_from
+
+
 @given(st.lists(st.sampled_from(ZONES), min_size=1, max_size=8, unique=True))
 @settings(max_examples=scaled(40), deadline=None)
 def test_a_plan_serves_each_zone_first_and_is_never_longer_than_six(zones: list[str]) -> None:

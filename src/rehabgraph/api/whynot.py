@@ -138,8 +138,32 @@ def _not_planned(
         if zones
         else " No zone reaches it directly; it comes in as part of another exercise's plan."
     )
+    beyond = _beyond_reach(k, rec, exercise_id)
     return asked.answer(
         "not_reachable",
-        f"Nothing in your report leads to the {name}.{where}",
+        (beyond or f"Nothing in your report leads to the {name}.") + where,
         reached_from=list(zones),
+        sources=_reach_sources(k, rec) if beyond else [],
     )
+
+
+def _beyond_reach(k: Knowledge, rec: Recommendation, exercise_id: str) -> str:
+    """Why a plan for these places cannot hold the exercise, when the reach says so."""
+    reach = {r.region: set(r.reach) for r in k.regions}
+    works = set(k.exercises[exercise_id].works)
+    regions = [z.id for site in rec.sites for z in site.zones]
+    if not reach or not regions or not works:
+        return ""
+    if any(works & reach.get(k.zones[z].region, set()) for z in regions):
+        return ""
+    places = " and ".join(dict.fromkeys(k.zones[z].name for z in regions))
+    return (
+        f"The {k.exercises[exercise_id].name} works the {' and '.join(sorted(works))}, which a "
+        f"plan for pain in the {places} does not reach (regions.yaml), however the knowledge "
+        "joins them."
+    )
+
+
+def _reach_sources(k: Knowledge, rec: Recommendation) -> list[str]:
+    regions = {k.zones[z.id].region for site in rec.sites for z in site.zones}
+    return list(dict.fromkeys(s for r in k.regions if r.region in regions for s in r.sources))
