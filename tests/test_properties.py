@@ -61,8 +61,13 @@ def test_what_must_come_first_comes_first(rep: dict[str, Any]) -> None:
         for before in exercise.before:
             if exercise.id in order and before.exercise in order:
                 assert order.index(exercise.id) < order.index(before.exercise)
-    if rec.referral is not None:  # places that together are a flag (the back high and low)
-        assert all(_K.questions[f].counts_only_with_its_zones for f in rec.referral.flags)
+    if rec.referral is not None:
+        # places that together are a flag (the back high and low), or a flag the location's own
+        # words name ("down both sides of the back of the leg": pain down both legs)
+        read = {c.id for t in rec.readings for c in t.concepts if c.kind == "flag" and c.counted}
+        assert all(
+            _K.questions[f].counts_only_with_its_zones or f in read for f in rec.referral.flags
+        )
     else:
         assert rec.status == "exercise"
 
