@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+import rehabgraph
+
 pytest.importorskip("fhir.resources")
 
 from fhir.resources.R4B.activitydefinition import ActivityDefinition
@@ -20,6 +22,7 @@ from rehabgraph.fhir import (
     knowledge_bundle,
     report_from_conditions,
     to_care_plan,
+    to_service_request,
 )
 from rehabgraph.fhir.definitions import rule_sources
 
@@ -59,8 +62,9 @@ def test_care_plan_lists_the_exercises_in_order(recommender: Recommender) -> Non
         activity_url(e.exercise_id) for e in rec.exercises
     ]
     for activity, ex in zip(plan.activity, rec.exercises, strict=True):
-        assert ex.stop_if in activity.detail.description
-        assert any(ex.stop_if in p.text for p in activity.progress)
+        assert ex.stop_if in activity.detail.description  # instructions, not progress notes
+        assert not activity.progress
+        assert ".." not in activity.detail.description
         assert [r.text for r in activity.detail.reasonCode] == [e.sentence for e in ex.explanations]
         if ex.dosage_detail.times_per_day:
             repeat = activity.detail.scheduledTiming.repeat
@@ -73,7 +77,9 @@ def test_care_plan_lists_the_exercises_in_order(recommender: Recommender) -> Non
     assert plan.description == rec.explain()
 
 
-def test_a_referral_is_a_care_plan_on_hold_with_no_activity(recommender: Recommender) -> None:
+def test_a_referral_is_a_service_request_the_care_plan_points_at(
+    recommender: Recommender,
+) -> None:
     rec = recommender.recommend(
         {
             "sites": [{"location": "low back"}],
@@ -81,10 +87,18 @@ def test_a_referral_is_a_care_plan_on_hold_with_no_activity(recommender: Recomme
         }
     )
     assert rec.referral is not None
-    plan = _reparse(to_care_plan(rec), CarePlan)
-    assert plan.status == "on-hold"
-    assert not plan.activity
-    assert plan.note[0].text.startswith("Referral")
+    plan = _reparse(to_care_plan(rec, "Patient/9"), CarePlan)
+    (request,) = plan.contained
+    assert request.get_resource_type() == "ServiceRequest"
+    assert (request.priority, request.intent) == ("stat", "proposal")
+    (activity,) = plan.activity
+    assert activity.reference.reference == "#referral"
+    assert plan.title.startswith("Referral")
+    alone = to_service_request(rec, "Patient/9")
+    assert alone.subject.reference == "Patient/9"
+    assert [r.text for r in alone.reasonCode] == rec.referral.flags
+    with pytest.raises(rehabgraph.InvalidReportError, match="does not refer"):
+        to_service_request(recommender.recommend(OUTER_KNEE))
 
 
 def test_care_plan_states_what_was_left_out(recommender: Recommender) -> None:

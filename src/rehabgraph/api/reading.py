@@ -26,6 +26,7 @@ CODE_SYSTEMS = {
     "SNOMED-CT": SNOMED_CT,
     "UBERON": "http://purl.obolibrary.org/obo/uberon.owl",
     "FMA": "http://purl.org/sig/ont/fma",
+    "ICD-10-CM": "http://hl7.org/fhir/sid/icd-10-cm",
 }
 
 

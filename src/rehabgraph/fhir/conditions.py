@@ -12,6 +12,8 @@ from rehabgraph.api.reading import CODE_SYSTEMS
 from rehabgraph.api.report import SNOMED_CT, PainReport
 from rehabgraph.errors import InvalidReportError
 from rehabgraph.graph.base import KnowledgeBase
+from rehabgraph.knowledge.base import Knowledge
+from rehabgraph.knowledge.problem_models import ProblemCode
 
 __all__ = ["report_from_conditions"]
 
@@ -86,6 +88,8 @@ def report_from_conditions(source: Any, kb: KnowledgeBase | None = None) -> Pain
     for q in knowledge.questions.values():
         for code in q.codes:
             flag_codes.setdefault((CODE_SYSTEMS[code.system], code.code), []).append(q.id)
+    problem_codes = {(CODE_SYSTEMS[p.system], p.code): p for p in knowledge.problems}
+    regions = _region_zones(knowledge)
     sites: list[dict[str, Any]] = []
     symptoms: list[str] = []
     answers: dict[str, bool] = {}
@@ -96,13 +100,17 @@ def report_from_conditions(source: Any, kb: KnowledgeBase | None = None) -> Pain
         if _codes(resource.get("clinicalStatus")) & {"inactive", "resolved", "remission"}:
             symptoms.extend(f"history of {w}" for w in words)
             continue
-        for coding in (resource.get("code") or {}).get("coding", []):
+        codings = (resource.get("code") or {}).get("coding", [])
+        for coding in codings:
             answers.update(
                 dict.fromkeys(flag_codes.get((coding.get("system"), coding.get("code")), ()), True)
             )
         value = _value(resource)
         symptoms.extend(f"{w} {value}" if value else w for w in words)
-        sites.extend(_site(body_site, side_of) for body_site in _body_sites(resource))
+        body_sites = [_site(b, side_of) for b in _body_sites(resource)]
+        if not body_sites:  # a problem-list entry: its code says where (problems.yaml)
+            body_sites = _coded_sites(codings, problem_codes)
+        sites.extend(s for site in body_sites for s in _whole_region(site, regions, knowledge))
     if not sites and not answers and not symptoms:
         raise InvalidReportError("no active Condition or Observation with a bodySite")
     if not sites:  # a flag may still be read from the words; the report needs a site
@@ -110,6 +118,51 @@ def report_from_conditions(source: Any, kb: KnowledgeBase | None = None) -> Pain
     return PainReport.model_validate(
         {"sites": sites, "symptoms": list(dict.fromkeys(symptoms))[:50], "answers": answers}
     )
+
+
+def _coded_sites(
+    codings: Iterable[Mapping[str, Any]], problem_codes: Mapping[tuple[str, str], ProblemCode]
+) -> list[dict[str, Any]]:
+    """The sites a problem-list code means: one per zone, with the code's side."""
+    for coding in codings:
+        problem = problem_codes.get((str(coding.get("system")), str(coding.get("code"))))
+        if problem is not None:
+            side = {"side": problem.side} if problem.side else {}
+            return [{"location": zone, **side} for zone in problem.zones]
+    return []
+
+
+def _region_zones(knowledge: Knowledge) -> dict[str, list[str]]:
+    """A broad word ("knee", "shoulder", "arm") -> every zone it takes in, from zones.yaml."""
+    out: dict[str, list[str]] = {}
+    for zone in knowledge.zones.values():
+        for word in zone.regions:
+            out.setdefault(word.lower(), []).append(zone.id)
+    return out
+
+
+_STRUCTURE_WORDS = frozenset({"structure", "region", "joint", "area", "of", "the"})
+
+
+def _whole_region(
+    site: dict[str, Any], regions: Mapping[str, list[str]], knowledge: Knowledge
+) -> list[dict[str, Any]]:
+    """A site named only by a broad word ("Knee", "Right knee structure", "Pain in right knee")
+    as every zone of it: a record says no more than that, and a plan for the whole region is
+    what it asks for. Other sites are left as they are."""
+    text = site.get("location") or (site.get("code") or {}).get("display") or ""
+    words = text.lower().replace(",", " ").split()
+    sides = {w: side for side, ws in knowledge.lexicon.sides.items() for w in ws}
+    side = next((sides[w] for w in words if w in sides), None)
+    filler = {w.lower() for w in knowledge.lexicon.filler}
+    rest = " ".join(
+        w for w in words if w not in sides and w not in filler and w not in _STRUCTURE_WORDS
+    )
+    zones = regions.get(rest)
+    if not zones:
+        return [site]
+    chosen = site.get("side") or side
+    return [{"location": zone, **({"side": chosen} if chosen else {})} for zone in zones]
 
 
 def _in_use(resource: Mapping[str, Any], models: Mapping[str, type[BaseModel]]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rehabgraph.fhir.text import canonical, narrative, sentences
 from rehabgraph.graph.base import KnowledgeBase
 from rehabgraph.knowledge.models import Dosage, Rule, Source
 from rehabgraph.knowledge.text import one_line
@@ -13,12 +14,11 @@ if TYPE_CHECKING:
 
 __all__ = ["activity_url", "knowledge_bundle", "related_artifact", "rule_sources", "timing"]
 
-BASE = "urn:rehabgraph"
 
-
-def activity_url(exercise_id: str) -> str:
-    """The canonical URL of an exercise's ActivityDefinition (a URN: rehabgraph has no server)."""
-    return f"{BASE}:ActivityDefinition:{exercise_id}"
+def activity_url(exercise_id: str, base: str | None = None) -> str:
+    """The canonical URL of an exercise's ActivityDefinition, under the canonical base
+    (``base``, else $REHABGRAPH_FHIR_BASE, else an example base to replace)."""
+    return canonical("ActivityDefinition", exercise_id, base)
 
 
 def timing(dosage: Dosage) -> dict[str, Any] | None:
@@ -58,7 +58,7 @@ def rule_sources(kb: KnowledgeBase, rule: Rule) -> list[str]:
     return list(dict.fromkeys(s for g in guidelines for s in g.sources))
 
 
-def knowledge_bundle(kb: KnowledgeBase) -> Bundle:
+def knowledge_bundle(kb: KnowledgeBase, base: str | None = None) -> Bundle:
     """A collection Bundle: one ActivityDefinition per exercise (steps, dosage, stop rule, sources
     as relatedArtifact) and one PlanDefinition whose actions are the traversal rules.
 
@@ -72,31 +72,42 @@ def knowledge_bundle(kb: KnowledgeBase) -> Bundle:
     k = kb.knowledge
     entries = []
     for ex in k.exercises.values():
+        steps = [f"{i}. {one_line(s)}" for i, s in enumerate(ex.steps, 1)]
+        url = activity_url(ex.id, base)
         resource: dict[str, Any] = {
             "resourceType": "ActivityDefinition",
             "id": ex.id,
-            "url": activity_url(ex.id),
+            "text": narrative(
+                ex.name, [one_line(ex.summary), *steps, f"Stop if: {one_line(ex.stop_if)}"]
+            ),
+            "url": url,
             "version": k.version,
             "name": "".join(part.capitalize() for part in ex.id.split("-")),
             "title": ex.name,
             "status": "active",
             "description": one_line(ex.summary),
             "kind": "ServiceRequest",
-            "usage": (
-                "Steps: "
-                + " ".join(f"{i}. {one_line(s)}" for i, s in enumerate(ex.steps, 1))
-                + f" Dosage: {ex.dosage.describe()}. Stop if: {' '.join(ex.stop_if.split())}"
-            ),
+            # what to do, and when to stop, where FHIR puts a patient's instructions
+            "dosage": [
+                {
+                    "text": sentences(ex.dosage.describe()),
+                    "patientInstruction": sentences(*steps, f"Stop if: {one_line(ex.stop_if)}"),
+                }
+            ],
             "relatedArtifact": [related_artifact(k.sources[s]) for s in ex.sources],
         }
         when = timing(ex.dosage)
         if when:
             resource["timingTiming"] = when
-        entries.append({"fullUrl": activity_url(ex.id), "resource": resource})
+        entries.append({"fullUrl": url, "resource": resource})
+    rules_url = canonical("PlanDefinition", "rehabgraph-rules", base)
     plan = {
         "resourceType": "PlanDefinition",
         "id": "rehabgraph-rules",
-        "url": f"{BASE}:PlanDefinition:rules",
+        "text": narrative(
+            "rehabgraph traversal rules", [f"{r.id}: {one_line(r.description)}" for r in k.rules]
+        ),
+        "url": rules_url,
         "version": k.version,
         "name": "RehabgraphRules",
         "title": "rehabgraph traversal rules",
@@ -107,11 +118,11 @@ def knowledge_bundle(kb: KnowledgeBase) -> Bundle:
                 "id": rule.id,
                 "title": rule.id,
                 "description": one_line(rule.description),
-                "textEquivalent": rule.because,
+                "textEquivalent": one_line(rule.description),
                 "documentation": [related_artifact(k.sources[s]) for s in rule_sources(kb, rule)],
             }
             for rule in k.rules
         ],
     }
-    entries.append({"fullUrl": f"{BASE}:PlanDefinition:rules", "resource": plan})
+    entries.append({"fullUrl": rules_url, "resource": plan})
     return Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})

@@ -9,7 +9,8 @@ try:
     from fhir.resources.R4B.careplan import CarePlan
     from fhir.resources.R4B.condition import Condition
     from fhir.resources.R4B.observation import Observation
+    from fhir.resources.R4B.servicerequest import ServiceRequest
 except ImportError:  # pragma: no cover - exercised without the extra installed
     raise MissingDependencyError("fhir.resources", "fhir") from None
 
-__all__ = ["Bundle", "CarePlan", "Condition", "Observation"]
+__all__ = ["Bundle", "CarePlan", "Condition", "Observation", "ServiceRequest"]

@@ -16,15 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 from rehabgraph.api.report import SessionRecord
 from rehabgraph.errors import InvalidReportError
-from rehabgraph.fhir.definitions import BASE
+from rehabgraph.fhir.text import canonical, narrative
 
 if TYPE_CHECKING:
     from fhir.resources.R4B.observation import Observation
 
 __all__ = ["SESSION_SYSTEM", "history_from_observations", "to_observations"]
 
-SESSION_SYSTEM = f"{BASE}:CodeSystem:session"
-EXERCISE_SYSTEM = f"{BASE}:CodeSystem:exercise"
+# rehabgraph's own code systems (no standard code for an exercise session was found); their
+# URLs stay the same whatever the canonical base, so stored sessions read back anywhere
+SESSION_SYSTEM = canonical("CodeSystem", "session", "http://example.org/fhir/rehabgraph")
+EXERCISE_SYSTEM = canonical("CodeSystem", "exercise", "http://example.org/fhir/rehabgraph")
 LOINC = "http://loinc.org"
 # LOINC 72514-3 "Pain severity - 0-10 verbal numeric rating [Score] - Reported": confirmed in the
 # eCQM Standardized Pain Assessment Tool value set and the HL7 Belgium pain scale value set
@@ -93,6 +95,18 @@ def to_observations(
             Observation.model_validate(
                 {
                     "resourceType": "Observation",
+                    "text": narrative(
+                        f"Exercise session on {s.date.isoformat()}: {s.exercise_id}",
+                        [
+                            f"{s.sets} sets" if s.sets is not None else "",
+                            f"{s.reps} reps" if s.reps is not None else "",
+                            f"pain during it {s.pain_during}/10",
+                            f"pain the next day {s.pain_next_day}/10"
+                            if s.pain_next_day is not None
+                            else "",
+                            "good form held" if s.good_form else "form did not hold",
+                        ],
+                    ),
                     "status": "final",
                     "category": [{"text": "exercise session"}],
                     "code": {

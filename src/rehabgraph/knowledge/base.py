@@ -47,6 +47,7 @@ from rehabgraph.knowledge.models import (
     Zone,
     ZonesFile,
 )
+from rehabgraph.knowledge.problem_models import ProblemCode, ProblemsFile
 
 __all__ = ["Knowledge"]
 
@@ -93,6 +94,7 @@ class Knowledge:
     notice: str
     notice_sources: tuple[str, ...]
     dosing: Annotated[DosingFile, File("dosing.yaml", layered=False, optional=True)]
+    problems: Annotated[tuple[ProblemCode, ...], File("problems.yaml", ProblemsFile, optional=True)]
     packs: tuple[str, ...] = ()
 
     @property

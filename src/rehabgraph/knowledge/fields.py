@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 __all__ = [
+    "CODE_PATTERNS",
     "EVIDENCE_ORDER",
     "ID_PATTERN",
     "Action",
@@ -205,10 +206,11 @@ def inheriting_facts() -> frozenset[type[BaseModel]]:
     return frozenset(m for holder in _subclasses(Cited) for m in held_facts(holder).values())
 
 
-_CODE_PATTERNS = {
+CODE_PATTERNS = {
     "UBERON": r"^UBERON:\d{7}$",
     "FMA": r"^FMA:\d{1,7}$",
     "SNOMED-CT": r"^\d{6,18}$",
+    "ICD-10-CM": r"^[A-Z]\d{2}(\.[0-9A-Z]{1,4})?$",
 }
 
 
@@ -221,7 +223,7 @@ class Code(Model):
 
     @model_validator(mode="after")
     def _well_formed(self) -> Code:
-        if not re.match(_CODE_PATTERNS[self.system], self.code):
+        if not re.match(CODE_PATTERNS[self.system], self.code):
             raise ValueError(f"{self.code!r} is not a well-formed {self.system} code")
         return self
 

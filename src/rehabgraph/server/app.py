@@ -1,14 +1,24 @@
 """The FastAPI application: /recommend, /zones, /screening, /health and CDS Hooks.
 
-Bad input (a :class:`ReportError`) answers 422 with what is wrong; anything else is a bug: it is
-logged and answers 500. A report that does not validate is still read for red flags first: a
-red flag beside a bad field answers 200 with the referral and the field's error in ``problems``.
+Bad input answers 422 with one shape, ``Problem`` (what is wrong, and close matches or every
+field's error where there are some); anything else is a bug: it is logged and answers 500. A
+report that does not validate is still read for red flags first: a red flag beside a bad field
+answers 200 with the referral and the field's error in ``problems``.
+
+Served as shipped: the API docs (Swagger UI at /docs, ReDoc at /redoc) come from the package
+(fastapi-offline), so they work offline; responses are gzipped; browser clients are allowed by
+CORS; one log line per request (method, path, status, time; never the body) goes to the
+``rehabgraph.server`` logger; and the garbage collector's view of the loaded knowledge is frozen,
+so a collection never walks it during a request.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from rehabgraph.api.recommendation import Recommendation
@@ -17,15 +27,20 @@ from rehabgraph.api.report import PainReport
 from rehabgraph.errors import MissingDependencyError, RehabgraphError, ReportError
 from rehabgraph.knowledge.text import one_line
 from rehabgraph.server.limits import BodyLimit
+from rehabgraph.server.settings import ServeSettings
 
 try:
-    from fastapi import FastAPI, Query, Request
+    from fastapi import FastAPI, Query, Request, Response
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.middleware.cors import CORSMiddleware
+    from fastapi.middleware.gzip import GZipMiddleware
     from fastapi.responses import JSONResponse
+    from fastapi_offline import FastAPIOffline
     from pydantic import BaseModel, Field
 except ImportError:  # pragma: no cover - exercised without the extra installed
     raise MissingDependencyError("fastapi", "server") from None
 
-__all__ = ["MAX_BODY_BYTES", "create_app"]
+__all__ = ["MAX_BODY_BYTES", "Problem", "app_from_env", "create_app"]
 
 log = logging.getLogger("rehabgraph.server")
 
@@ -53,10 +68,19 @@ class Health(BaseModel):
 
 
 class Problem(BaseModel):
+    """Every 422: what is wrong, in words, with close matches or each field's error if any."""
+
     detail: str
+    suggestions: list[str] | None = Field(default=None, description="Close matches.")
+    problems: list[str] | None = Field(default=None, description="Each field that is wrong.")
 
 
-def create_app(recommender: Recommender | None = None) -> FastAPI:
+_GZIP_FROM_BYTES = 1024  # smaller answers go as they are
+
+
+def create_app(
+    recommender: Recommender | None = None, settings: ServeSettings | None = None
+) -> FastAPI:
     """The HTTP service over one shared, read-only recommender.
 
     >>> from fastapi.testclient import TestClient
@@ -66,14 +90,17 @@ def create_app(recommender: Recommender | None = None) -> FastAPI:
     """
     from rehabgraph.server.cds import add_cds_hooks
 
+    settings = settings or ServeSettings()
     rec = recommender or Recommender.default()
-    app = FastAPI(
+    app = FastAPIOffline(
         title="rehabgraph",
         description="From where it hurts to what exercise to do, and why. Exercise guidance, "
         "not a diagnosis.",
         version=rec.knowledge_base.knowledge.version,
+        responses={422: {"model": Problem, "description": "What is wrong with the request."}},
     )
     app.exception_handler(RehabgraphError)(_clear_error)
+    app.exception_handler(RequestValidationError)(_invalid_request)
     report_parts = _add_recommend(app, rec)
     _add_lookups(app, rec)
     openapi = app.openapi
@@ -85,9 +112,55 @@ def create_app(recommender: Recommender | None = None) -> FastAPI:
         return document
 
     app.openapi = openapi_with_report  # type: ignore[method-assign]
-    add_cds_hooks(app, rec)
+    add_cds_hooks(app, rec, settings)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(GZipMiddleware, minimum_size=_GZIP_FROM_BYTES)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type"],
+    )
+    app.middleware("http")(_log_request)
+    gc.collect()
+    gc.freeze()  # the loaded knowledge lives as long as the app: no collection walks it again
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app a worker process builds from the ``REHABGRAPH_SERVE_*`` environment (how
+    ``rehabgraph serve --workers N`` starts each worker; ``uvicorn --factory`` can too)."""
+    from rehabgraph.api.loading import load_knowledge
+
+    settings = ServeSettings.from_env()
+    if settings.base is None and not settings.packs:
+        return create_app(Recommender.default(), settings)
+    return create_app(Recommender(load_knowledge(settings.base, settings.packs)), settings)
+
+
+async def _log_request(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """One line per request: method, path, status and time; never the body."""
+    start = time.perf_counter()
+    response = await call_next(request)
+    if log.isEnabledFor(logging.INFO):
+        ms = (time.perf_counter() - start) * 1000
+        log.info("%s %s %d %.1f ms", request.method, request.url.path, response.status_code, ms)
+    return response
+
+
+async def _invalid_request(_request: Request, exc: Exception) -> JSONResponse:
+    """A request FastAPI itself refuses (a missing query parameter) answers the one shape."""
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    problems = [
+        f"{'.'.join(str(p) for p in e.get('loc', ())) or 'request'}: {e.get('msg', 'invalid')}"
+        for e in errors
+    ]
+    return JSONResponse(
+        status_code=422,
+        content={"detail": "invalid request: " + "; ".join(problems), "problems": problems},
+    )
 
 
 async def _clear_error(request: Request, exc: RehabgraphError) -> JSONResponse:
@@ -98,6 +171,9 @@ async def _clear_error(request: Request, exc: RehabgraphError) -> JSONResponse:
     suggestions = getattr(exc, "suggestions", None)
     if suggestions:
         body["suggestions"] = list(suggestions)
+    problems = getattr(exc, "problems", None)
+    if problems:
+        body["problems"] = list(problems)
     return JSONResponse(status_code=422, content=body)
 
 
@@ -165,6 +241,7 @@ def _add_lookups(app: FastAPI, rec: Recommender) -> None:
             )
         return [questions[q] for q in rec.safety.questions_for(ids)]
 
-    @app.get("/health", response_model=Health)
+    @app.api_route("/health", methods=["GET", "HEAD"], response_model=Health)
     def health() -> Health:
+        """Whether the service is up, and the knowledge it serves."""
         return Health(status="ok", knowledge_version=k.version)

@@ -1,24 +1,39 @@
-"""CDS Hooks: discovery and one service that turns prefetched Conditions into cards."""
+"""CDS Hooks 2.0: discovery, one patient-view service that turns prefetched Conditions into
+cards for clinicians, and the feedback endpoint.
+
+As the specification asks: 200 with no cards when nothing applies (no musculoskeletal problem,
+an OperationOutcome in the prefetch); 412 when the prefetch the service needs is missing (it
+does not fetch); one patient per request (resources of another patient are left out, and the
+card says so); a ``uuid`` on every card; a suggestion that creates the plan as a CarePlan (or
+the referral as a ServiceRequest) and a link to the plan's explanation. When JWT issuers are
+configured, a request needs a bearer JWT signed by one of them, for this service's URL.
+"""
 
 from __future__ import annotations
 
+import logging
+import uuid
+from collections import OrderedDict
+from collections.abc import Mapping
 from typing import Any
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from rehabgraph.api.recommendation import Recommendation
 from rehabgraph.api.recommender import Recommender
 from rehabgraph.errors import RehabgraphError
+from rehabgraph.server.cds_cards import CardContext, card_for
+from rehabgraph.server.cds_jwt import JwtCheck
+from rehabgraph.server.settings import ServeSettings
 
 __all__ = ["SERVICE_ID", "add_cds_hooks"]
 
-SERVICE_ID = "rehabgraph-exercise-plan"
+log = logging.getLogger("rehabgraph.server")
 
-# CDS Hooks wants a card's summary under 140 characters: a longer one is cut, ending in "..."
-_SUMMARY_MAX = 139
-# the plan's first exercises are named in its card's summary; the others are only counted
-_NAMED_IN_SUMMARY = 3
+SERVICE_ID = "rehabgraph-exercise-plan"
+_EXPLANATIONS_KEPT = 1024  # the latest cards' explanations, for their links
 
 
 class HookRequest(BaseModel):
@@ -26,21 +41,35 @@ class HookRequest(BaseModel):
 
     hook: str = Field(max_length=100)
     hookInstance: str = Field(max_length=200)  # noqa: N815 - the CDS Hooks field name
+    fhirServer: str | None = Field(default=None, max_length=2000)  # noqa: N815
     context: dict[str, Any] = Field(default_factory=dict)
-    prefetch: dict[str, Any] = Field(default_factory=dict)
+    prefetch: dict[str, Any] | None = None
 
 
-def _card(summary: str, indicator: str, detail: str, source: dict[str, Any]) -> dict[str, Any]:
-    if len(summary) > _SUMMARY_MAX:
-        summary = summary[: _SUMMARY_MAX - len("...")].rstrip() + "..."
-    return {"summary": summary, "indicator": indicator, "detail": detail, "source": source}
+class Feedback(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    feedback: list[dict[str, Any]] = Field(default_factory=list, max_length=100)
 
 
-def add_cds_hooks(app: FastAPI, rec: Recommender) -> None:
-    k = rec.knowledge_base.knowledge
+def add_cds_hooks(app: FastAPI, rec: Recommender, settings: ServeSettings | None = None) -> None:
+    cds = _Service(rec, settings or ServeSettings())
+    app.get("/cds-services")(cds.discovery)
+    app.post(f"/cds-services/{SERVICE_ID}")(cds.service)
+    app.get(f"/cds-services/{SERVICE_ID}/explanations/{{card_id}}")(cds.explanation)
+    app.post(f"/cds-services/{SERVICE_ID}/feedback")(cds.feedback)
 
-    @app.get("/cds-services")
-    def discovery() -> dict[str, Any]:
+
+class _Service:
+    """The CDS service's endpoints over one recommender, its settings and its JWT check."""
+
+    def __init__(self, rec: Recommender, settings: ServeSettings) -> None:
+        self.rec = rec
+        self.settings = settings
+        self.check = JwtCheck.from_settings(settings)
+        self.explanations: OrderedDict[str, str] = OrderedDict()
+
+    def discovery(self) -> dict[str, Any]:
         """CDS Hooks discovery."""
         return {
             "services": [
@@ -55,47 +84,83 @@ def add_cds_hooks(app: FastAPI, rec: Recommender) -> None:
             ]
         }
 
-    @app.post(f"/cds-services/{SERVICE_ID}")
-    def service(request: HookRequest) -> Any:
-        """Cards for the prefetched Conditions: critical for a red-flag referral, info else."""
-        from rehabgraph.fhir import report_from_conditions
-
-        conditions = request.prefetch.get("conditions")
-        if not conditions:
-            return {"cards": []}
-        try:
-            report = report_from_conditions(conditions, rec.knowledge_base)
-            plan = rec.recommend(report)
-        except RehabgraphError as exc:
-            return JSONResponse(status_code=422, content={"detail": str(exc)})
-        source = {"label": f"rehabgraph ({k.version})"}
-        for cited in plan.sources:  # link the first source behind this plan that has an address
-            if cited.url:
-                source["label"] = f"rehabgraph ({k.version}): {cited.title}"[:200]
-                source["url"] = cited.url
-                break
-        detail = "```\n" + plan.explain() + "```"
-        if plan.referral is not None:
-            summary = f"See a clinician ({plan.referral.urgency}): {plan.referral.concern}"
-            return {"cards": [_card(summary, "critical", detail, source)]}
-        if plan.status == "needs_screening":
-            held = len(plan.screening)
-            summary = (
-                f"Screen for red flags before an exercise plan ({held} questions)"
-                if held
-                else "Exercise plan held: part of the record could not be read"
+    def service(self, hook: HookRequest, request: Request) -> Any:
+        """Cards for the prefetched Conditions: critical for a red-flag referral, info for a
+        plan, warning when it is held; none when nothing applies."""
+        refused = self.check.refuse(request.headers.get("authorization"), str(request.url))
+        if refused:
+            return JSONResponse(status_code=401, content={"detail": refused})
+        prefetched = (hook.prefetch or {}).get("conditions")
+        if prefetched is None:
+            return JSONResponse(
+                status_code=412,
+                content={
+                    "detail": "the 'conditions' prefetch is missing; this service does not "
+                    "fetch from the FHIR server"
+                },
             )
-            return {"cards": [_card(summary, "warning", detail, source)]}
-        if not plan.exercises:
-            return {
-                "cards": [
-                    _card("No exercise to recommend for these conditions", "info", detail, source)
-                ]
-            }
-        names = ", ".join(e.name for e in plan.exercises[:_NAMED_IN_SUMMARY])
-        more = (
-            f" and {len(plan.exercises) - _NAMED_IN_SUMMARY} more"
-            if len(plan.exercises) > _NAMED_IN_SUMMARY
-            else ""
-        )
-        return {"cards": [_card(f"Exercise plan: {names}{more}", "info", detail, source)]}
+        patient = str(hook.context.get("patientId") or "")
+        resources, others = _own(prefetched, patient)
+        plan = _plan(self.rec, resources)
+        if plan is None:
+            return {"cards": []}
+        card_id = str(uuid.uuid4())
+        self.explanations[card_id] = plan.explain()
+        while len(self.explanations) > _EXPLANATIONS_KEPT:
+            self.explanations.popitem(last=False)
+        root = str(request.base_url).rstrip("/")
+        link = f"{root}/cds-services/{SERVICE_ID}/explanations/{card_id}"
+        card = card_for(plan, self.rec, CardContext(card_id, link, self.settings, patient, others))
+        return {"cards": [card] if card else []}
+
+    def explanation(self, card_id: str) -> Any:
+        """The plan behind a card, in words (kept for the latest cards)."""
+        text = self.explanations.get(card_id)
+        if text is None:
+            return JSONResponse(status_code=404, content={"detail": "no such card (or too old)"})
+        return PlainTextResponse(text)
+
+    def feedback(self, body: Feedback, request: Request) -> Any:
+        """CDS Hooks feedback: what the clinician did with a card (logged, never the patient)."""
+        refused = self.check.refuse(request.headers.get("authorization"), str(request.url))
+        if refused:
+            return JSONResponse(status_code=401, content={"detail": refused})
+        for item in body.feedback:
+            log.info("cds feedback: card %s %s", item.get("card"), item.get("outcome"))
+        return {}
+
+
+def _own(prefetched: Any, patient: str) -> tuple[list[dict[str, Any]], int]:
+    """The prefetched resources of this patient (a Bundle's entries, a list or one resource),
+    and how many of another patient were left out. OperationOutcomes are left out too."""
+    if isinstance(prefetched, Mapping) and prefetched.get("resourceType") == "Bundle":
+        items = [e.get("resource") for e in prefetched.get("entry") or () if isinstance(e, Mapping)]
+    elif isinstance(prefetched, list):
+        items = prefetched
+    else:
+        items = [prefetched]
+    own: list[dict[str, Any]] = []
+    others = 0
+    for item in items:
+        if not isinstance(item, Mapping) or item.get("resourceType") == "OperationOutcome":
+            continue
+        subject = str((item.get("subject") or {}).get("reference") or "")
+        if patient and subject and subject.rsplit("/", maxsplit=1)[-1] != patient:
+            others += 1
+            continue
+        own.append(dict(item))
+    return own, others
+
+
+def _plan(rec: Recommender, resources: list[dict[str, Any]]) -> Recommendation | None:
+    """The recommendation for these resources, or None when nothing in them applies."""
+    from rehabgraph.fhir import report_from_conditions
+
+    if not resources:
+        return None
+    try:
+        report = report_from_conditions(resources, rec.knowledge_base)
+        return rec.recommend(report)
+    except RehabgraphError as exc:  # nothing musculoskeletal to read: no card
+        log.info("cds: no card: %s", exc)
+        return None

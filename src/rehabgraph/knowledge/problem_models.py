@@ -1,0 +1,36 @@
+"""Models of problems.yaml: the codes a hospital's problem list uses for musculoskeletal pain
+(SNOMED CT and ICD-10-CM), each mapped to the pain zones it means and its side, so a Condition
+coded "Pain in right knee" with no bodySite is read as the right knee."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from rehabgraph.knowledge.fields import CODE_PATTERNS, Cited, Id, Model, Phrase, Ref
+from rehabgraph.knowledge.lexicon_models import Side
+
+__all__ = ["ProblemCode", "ProblemsFile"]
+
+
+class ProblemCode(Cited):
+    """One problem-list code: the zones it means (a region-level code means every zone of the
+    region) and the side it names, if any."""
+
+    system: Literal["SNOMED-CT", "ICD-10-CM"]
+    code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+    display: Phrase = Field(description="The code system's own display, as read.")
+    zones: Annotated[list[Id], Ref("zone")] = Field(min_length=1)
+    side: Side | None = None
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> ProblemCode:
+        if not re.match(CODE_PATTERNS[self.system], self.code):
+            raise ValueError(f"{self.code!r} is not a well-formed {self.system} code")
+        return self
+
+
+class ProblemsFile(Model):
+    problems: list[ProblemCode] = Field(default_factory=list)
