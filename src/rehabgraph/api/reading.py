@@ -102,6 +102,8 @@ class ReportReader:
     pieces: AnswerPieces
     code_index: Mapping[tuple[str, str], tuple[str, ...]]
     place_flags: frozenset[str] = frozenset()
+    # zone -> the folded words of its name, aliases and broad words ("knee", "outer", "kneecap")
+    zone_words: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -114,6 +116,14 @@ class ReportReader:
         place_flags = frozenset(
             q.id for q in knowledge.questions.values() if q.counts_only_with_its_zones
         )
+        zone_words = {
+            zone.id: frozenset(
+                w
+                for phrase in (zone.name, *zone.aliases, *zone.regions)
+                for w in reader.fold_phrase(phrase)
+            )
+            for zone in knowledge.zones.values()
+        }
         return cls(
             knowledge,
             reader,
@@ -121,6 +131,7 @@ class ReportReader:
             pieces,
             {k: tuple(v) for k, v in index.items()},
             place_flags,
+            zone_words,
         )
 
     def read(self, report: PainReport, today: date) -> ReadReport:
@@ -143,10 +154,13 @@ class ReportReader:
         return [(where, self.reader.read(text[:5000], today)) for where, text in strings_in(raw)]
 
     def _symptoms(self, texts: list[str], today: date, out: ReadReport) -> None:
+        # words that only name a reported place ("Pain in right knee" beside the right knee's
+        # zones, as a problem list records it): read, and nothing more to read in them
+        places = out.place_words.union(*(self.zone_words.get(z, ()) for z in out.zones))
         for i, text in enumerate(texts):
             reading = self.reader.read(text, today)
             out.texts.append((f"symptoms[{i}]", reading))
-            if reading.unread or not reading.mentions:
+            if reading.unread or (not reading.mentions and not _only(text, places, out)):
                 out.unread_symptoms.append(text)
 
     def _conditions(self, texts: list[str], today: date, out: ReadReport) -> None:
@@ -274,3 +288,9 @@ def strings_in(raw: Any, where: str = "report") -> Iterator[tuple[str, str]]:
     elif isinstance(raw, list | tuple):
         for i, value in enumerate(raw):
             yield from strings_in(value, f"{where}[{i}]")
+
+
+def _only(text: str, words: frozenset[str], out: ReadReport) -> bool:
+    """Whether every folded word of ``text`` is among ``words`` (and there is one)."""
+    folded = out.fold(text)
+    return bool(folded) and all(w in words for w in folded)
