@@ -241,7 +241,8 @@ def _add_lookups(app: FastAPI, rec: Recommender) -> None:
             )
         return [questions[q] for q in rec.safety.questions_for(ids)]
 
-    @app.api_route("/health", methods=["GET", "HEAD"], response_model=Health)
+    @app.head("/health", include_in_schema=False)
+    @app.get("/health", response_model=Health)
     def health() -> Health:
         """Whether the service is up, and the knowledge it serves."""
         return Health(status="ok", knowledge_version=k.version)
