@@ -17,8 +17,6 @@ from __future__ import annotations
 import gc
 import json
 import logging
-import time
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from rehabgraph.api.recommendation import Recommendation
@@ -26,7 +24,7 @@ from rehabgraph.api.recommender import Recommender
 from rehabgraph.api.report import PainReport
 from rehabgraph.errors import MissingDependencyError, RehabgraphError, ReportError
 from rehabgraph.knowledge.text import one_line
-from rehabgraph.server.limits import BodyLimit
+from rehabgraph.server.limits import BodyLimit, RequestLog
 from rehabgraph.server.settings import ServeSettings
 
 try:
@@ -121,7 +119,7 @@ def create_app(
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type"],
     )
-    app.middleware("http")(_log_request)
+    app.add_middleware(RequestLog, logger=log)
     gc.collect()
     gc.freeze()  # the loaded knowledge lives as long as the app: no collection walks it again
     return app
@@ -136,18 +134,6 @@ def app_from_env() -> FastAPI:
     if settings.base is None and not settings.packs:
         return create_app(Recommender.default(), settings)
     return create_app(Recommender(load_knowledge(settings.base, settings.packs)), settings)
-
-
-async def _log_request(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """One line per request: method, path, status and time; never the body."""
-    start = time.perf_counter()
-    response = await call_next(request)
-    if log.isEnabledFor(logging.INFO):
-        ms = (time.perf_counter() - start) * 1000
-        log.info("%s %s %d %.1f ms", request.method, request.url.path, response.status_code, ms)
-    return response
 
 
 async def _invalid_request(_request: Request, exc: Exception) -> JSONResponse:
@@ -203,7 +189,8 @@ def _add_recommend(app: FastAPI, rec: Recommender) -> dict[str, Any]:
             body = json.loads(await request.body())
         except (ValueError, UnicodeDecodeError) as exc:
             return JSONResponse(status_code=422, content={"detail": f"invalid JSON: {exc}"})
-        return rec.recommend(body)
+        # the Recommendation was validated as it was built: serialized once, not checked again
+        return Response(rec.recommend(body).model_dump_json(), media_type="application/json")
 
     return report_parts
 

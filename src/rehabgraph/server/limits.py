@@ -1,4 +1,5 @@
-"""A request body size cap, as plain ASGI middleware (it refuses before the body is read)."""
+"""Plain ASGI middleware: a request body size cap (it refuses before the body is read), and
+one log line per request."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-__all__ = ["BodyLimit"]
+__all__ = ["BodyLimit", "RequestLog"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -66,3 +67,33 @@ class BodyLimit:
             }
         )
         await send({"type": "http.response.body", "body": body.encode()})
+
+
+class RequestLog:
+    """One log line per request (method, path, status, time in ms; never the body), as plain
+    ASGI middleware: no per-request task or copy of the body, unlike FastAPI's decorator."""
+
+    def __init__(self, app: ASGIApp, logger: Any) -> None:
+        self.app = app
+        self.log = logger
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.log.isEnabledFor(20):  # logging.INFO
+            await self.app(scope, receive, send)
+            return
+        import time
+
+        start = time.perf_counter()
+        status = 500
+
+        async def seen(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, seen)
+        finally:
+            ms = (time.perf_counter() - start) * 1000
+            self.log.info("%s %s %d %.1f ms", scope["method"], scope["path"], status, ms)
