@@ -287,3 +287,52 @@ def test_one_log_line_per_request_never_the_body(
     lines = [r.getMessage() for r in caplog.records if r.name == "rehabgraph.server"]
     assert any(line.startswith("POST /recommend 200 ") and line.endswith(" ms") for line in lines)
     assert not any("numb" in line for line in lines)
+
+
+def test_serve_with_two_workers_serves_docs_offline() -> None:
+    """`rehabgraph serve --workers 2`, as shipped: each worker builds the app from the settings
+    in the environment; /docs and its assets come from the package."""
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "rehabgraph",
+            "serve",
+            "--workers",
+            "2",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as r:
+                    assert json.loads(r.read())["status"] == "ok"
+                    break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert time.monotonic() < deadline, "the service did not come up"
+                time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/docs", timeout=5) as r:
+            page = r.read().decode()
+        assert "cdn.jsdelivr.net" not in page
+        script = page.split('src="')[1].split('"')[0]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{script}", timeout=5) as r:
+            assert r.status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
