@@ -336,3 +336,14 @@ def test_serve_with_two_workers_serves_docs_offline() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_the_library_keeps_a_report_to_one_patient() -> None:
+    from rehabgraph import InvalidReportError
+    from rehabgraph.fhir import report_from_conditions
+
+    two = _bundle(_condition(LOW_BACK), _condition(RIGHT_KNEE, patient="p2"))
+    with pytest.raises(InvalidReportError, match="2 patients"):
+        report_from_conditions(two)
+    mine = report_from_conditions(two, patient="Patient/p2")
+    assert {s.side for s in mine.sites} == {"right"}

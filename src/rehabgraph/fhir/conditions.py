@@ -55,8 +55,13 @@ def _site(body_site: Mapping[str, Any], side_of: Mapping[str, str]) -> dict[str,
     return site
 
 
-def report_from_conditions(source: Any, kb: KnowledgeBase | None = None) -> PainReport:
+def report_from_conditions(
+    source: Any, kb: KnowledgeBase | None = None, patient: str | None = None
+) -> PainReport:
     """A PainReport from FHIR R4B Conditions or Observations (a Bundle, one resource, a list).
+
+    A report is one person's: with ``patient`` (an id, or "Patient/id"), resources of anyone
+    else are left out; without it, resources naming two patients are an InvalidReportError.
 
     Each bodySite of each active resource becomes a site: its SNOMED CT body-structure code is
     used when the knowledge carries it, its text or display otherwise; a SNOMED CT laterality
@@ -93,7 +98,7 @@ def report_from_conditions(source: Any, kb: KnowledgeBase | None = None) -> Pain
     sites: list[dict[str, Any]] = []
     symptoms: list[str] = []
     answers: dict[str, bool] = {}
-    for resource in _resources(source):
+    for resource in _one_patient(_resources(source), patient):
         if not _in_use(resource, models):
             continue
         words = _words(resource.get("code") or {})
@@ -118,6 +123,25 @@ def report_from_conditions(source: Any, kb: KnowledgeBase | None = None) -> Pain
     return PainReport.model_validate(
         {"sites": sites, "symptoms": list(dict.fromkeys(symptoms))[:50], "answers": answers}
     )
+
+
+def _one_patient(resources: list[dict[str, Any]], patient: str | None) -> list[dict[str, Any]]:
+    """The resources of one patient: ``patient``'s, or all when they name only one."""
+
+    def who(resource: Mapping[str, Any]) -> str:
+        reference = str((resource.get("subject") or {}).get("reference") or "")
+        return reference.rsplit("/", 1)[-1]
+
+    if patient is not None:
+        wanted = patient.rsplit("/", 1)[-1]
+        return [r for r in resources if who(r) in ("", wanted)]
+    named = sorted({who(r) for r in resources} - {""})
+    if len(named) > 1:
+        raise InvalidReportError(
+            f"these resources are of {len(named)} patients ({', '.join(named[:5])}): a report "
+            "is one person's; pass patient= to choose"
+        )
+    return resources
 
 
 def _coded_sites(

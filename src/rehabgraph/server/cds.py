@@ -159,7 +159,7 @@ def _plan(rec: Recommender, resources: list[dict[str, Any]]) -> Recommendation |
     if not resources:
         return None
     try:
-        report = report_from_conditions(resources, rec.knowledge_base)
+        report = report_from_conditions(resources, rec.knowledge_base, patient=None)
         return rec.recommend(report)
     except RehabgraphError as exc:  # nothing musculoskeletal to read: no card
         log.info("cds: no card: %s", exc)
