@@ -50,6 +50,7 @@ __all__ = [
     "inheriting_facts",
     "references",
     "slots",
+    "well_formed",
 ]
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -223,9 +224,14 @@ class Code(Model):
 
     @model_validator(mode="after")
     def _well_formed(self) -> Code:
-        if not re.match(CODE_PATTERNS[self.system], self.code):
-            raise ValueError(f"{self.code!r} is not a well-formed {self.system} code")
+        well_formed(self.system, self.code)
         return self
+
+
+def well_formed(system: str, code: str) -> None:
+    """Refuse a code that is not shaped like one of its system's (ValueError, for pydantic)."""
+    if not re.match(CODE_PATTERNS[system], code):
+        raise ValueError(f"{code!r} is not a well-formed {system} code")
 
 
 class Slot(NamedTuple):

@@ -4,12 +4,11 @@ coded "Pain in right knee" with no bodySite is read as the right knee."""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from rehabgraph.knowledge.fields import CODE_PATTERNS, Cited, Id, Model, Phrase, Ref
+from rehabgraph.knowledge.fields import Cited, Id, Model, Phrase, Ref, well_formed
 from rehabgraph.knowledge.lexicon_models import Side
 
 __all__ = ["ProblemCode", "ProblemsFile"]
@@ -27,8 +26,7 @@ class ProblemCode(Cited):
 
     @model_validator(mode="after")
     def _well_formed(self) -> ProblemCode:
-        if not re.match(CODE_PATTERNS[self.system], self.code):
-            raise ValueError(f"{self.code!r} is not a well-formed {self.system} code")
+        well_formed(self.system, self.code)
         return self
 
 
