@@ -27,7 +27,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-CONSTANT_APP = '''
+CONSTANT_APP = """
 from fastapi import FastAPI
 app = FastAPI()
 ANSWER = {"status": "exercise", "exercises": [{"exercise_id": "glute-squeeze"}]}
@@ -39,7 +39,7 @@ async def recommend() -> dict:
 @app.get("/health")
 def health() -> dict:
     return {"status": "ok"}
-'''
+"""
 
 
 def _free_port() -> int:
@@ -80,21 +80,37 @@ def _wrk(url: str, body: str, connections: int, seconds: int) -> dict[str, float
         f.write(script)
     threads = min(connections, 2)
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, url],
-        capture_output=True, text=True, check=True,
+        [
+            shutil.which("wrk") or "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            f.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
-    os.unlink(f.name)
+    Path(f.name).unlink()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
 
     def pct(p: str) -> float:
         m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
-        assert m, out
+        if m is None:
+            raise RuntimeError(f"no {p}th percentile in wrk's output:\n{out}")
         scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
         return float(m.group(1)) * scale
 
-    return {"rps": rps, "p50_ms": pct("50"), "p99_ms": pct("99"),
-            "non_2xx": float(errors.group(1)) if errors else 0.0}
+    return {
+        "rps": rps,
+        "p50_ms": pct("50"),
+        "p99_ms": pct("99"),
+        "non_2xx": float(errors.group(1)) if errors else 0.0,
+    }
 
 
 def _serve(cmd: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -119,12 +135,40 @@ def main(argv: list[str] | None = None) -> int:
     for workers in (1, 2):
         port_r, port_c = _free_port(), _free_port()
         ours = _serve(
-            [sys.executable, "-m", "rehabgraph", "serve", "--port", str(port_r),
-             "--workers", str(workers), "--log-level", "warning"], port_r, env)
+            [
+                sys.executable,
+                "-m",
+                "rehabgraph",
+                "serve",
+                "--port",
+                str(port_r),
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+            ],
+            port_r,
+            env,
+        )
         constant = _serve(
-            [sys.executable, "-m", "uvicorn", "constant_app:app", "--port", str(port_c),
-             "--workers", str(workers), "--log-level", "warning", "--no-access-log",
-             "--app-dir", str(tmp)], port_c, env)
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "constant_app:app",
+                "--port",
+                str(port_c),
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+                "--app-dir",
+                str(tmp),
+            ],
+            port_c,
+            env,
+        )
         try:
             for connections in (1, 8, 32):
                 # side by side, alternating, so the machine's noise falls on both
