@@ -7,8 +7,9 @@ with a one-line message on stderr and exit code 2; a broken knowledge folder wit
 listed and exit code 1. Never a traceback.
 
 One module per command group, each with ``add_parser`` and ``run``: ``recommend``, ``zones``,
-``knowledge`` (check, stats, schema), ``contract`` (``schema report|recommendation``) and
-``serve``; ``_shared`` holds the exit codes, the failure messages and the knowledge options.
+``knowledge`` (check, stats, schema), ``contract`` (``schema report|recommendation``),
+``serve`` and ``batch``; ``_shared`` holds the exit codes, the failure messages and the
+knowledge options.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from rehabgraph._version import __version__
-from rehabgraph.cli import contract, knowledge, recommend, serve, zones
+from rehabgraph.cli import batch, contract, knowledge, recommend, serve, zones
 from rehabgraph.cli._shared import EXIT_OK
 
 __all__ = ["main"]
@@ -31,6 +32,7 @@ _RUN: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "knowledge": knowledge.run,
     "schema": contract.run,
     "serve": serve.run,
+    "batch": batch.run,
 }
 
 
@@ -41,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"rehabgraph {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (recommend, zones, knowledge, contract, serve):
+    for group in (recommend, zones, knowledge, contract, serve, batch):
         group.add_parser(sub)
     return parser
 
