@@ -54,7 +54,16 @@ def test_inner_layers_do_not_import_outer_ones() -> None:
     pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
     (contract,) = read_configuration(str(pyproject))["contracts_options"]
     assert contract["type"] == "layers"
-    outer_to_inner = ["cli", "server", "fhir | viz", "api", "engine", "graph", "text", "knowledge"]
+    outer_to_inner = [
+        "cli",
+        "server | batch",
+        "fhir | viz",
+        "api",
+        "engine",
+        "graph",
+        "text",
+        "knowledge",
+    ]
     assert contract["layers"] == [
         " | ".join(f"rehabgraph.{m}" for m in layer.split(" | ")) for layer in outer_to_inner
     ]
