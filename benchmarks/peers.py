@@ -4,14 +4,15 @@
   graph's edges as CLIPS facts. Facts and results stay inside CLIPS: a query asserts its start
   facts and reads the reached exercises back with a CLIPS function, so no Python fact handle is
   kept across queries.
+- ``CompiledClipsPeer``: the strong formulation: the walks compiled at load time, as rehabgraph
+  compiles them, and one CLIPS rule per edge of the reachability they give.
 - ``naive_networkx``: every simple path from each reported zone to each exercise.
 
 Neither builds explanations, screens for red flags or ranks; both are checked by the tests to
 reach exactly the exercises rehabgraph reaches (its plan and what it names as also possible).
-Both keep, as rehabgraph does, only exercises within the reach of a reported zone
-(``regions.yaml``): each zone is walked on its own with the exercises it may hold, and the
-answers are joined (an exercise serves the zones it was reached from, and what follows from it
-must be within the reach of one of them).
+All keep, as rehabgraph does, only exercises within the reach of a reported zone
+(``regions.yaml``): the reach is loaded once as static facts, a reached exercise carries the zone
+it serves, and what follows from it must be within that zone's reach.
 """
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ import networkx as nx
 from rehabgraph import Recommender
 from rehabgraph.knowledge.models import EDGE_ATTRIBUTES, Rule
 
-__all__ = ["ClipsPeer", "clips_available", "in_reach", "naive_networkx", "report_zones"]
+__all__ = [
+    "ClipsPeer",
+    "CompiledClipsPeer",
+    "clips_available",
+    "in_reach",
+    "naive_networkx",
+    "report_zones",
+]
 
 
 def report_zones(rec: Recommender, report: dict[str, Any]) -> list[str]:
@@ -56,8 +64,14 @@ def _q(text: str) -> str:
 
 
 def clips_rule(rule: Rule) -> str:
-    """One knowledge rule as one CLIPS rule: a pattern per step, every node distinct."""
-    first = "(start (kind zone) (node ?n0))" if rule.start == "zone" else "(reached (node ?n0))"
+    """One knowledge rule as one CLIPS rule: a pattern per step, every node distinct; the
+    reached exercise carries the zone it serves, and must be within that zone's reach."""
+    if rule.start == "zone":
+        first = "(start (node ?n0))"
+        zone = "?n0"
+    else:
+        first = "(reached (node ?n0) (zone ?z))"
+        zone = "?z"
     lines = [f"(defrule {rule.id}", f"  {first}"]
     for i, step in enumerate(rule.path, start=1):
         u, v = (f"?n{i}", f"?n{i - 1}") if step.reverse else (f"?n{i - 1}", f"?n{i}")
@@ -70,9 +84,21 @@ def clips_rule(rule: Rule) -> str:
             tags = f" (tags $?t{i}&:{test})"
         lines.append(f"  (edge (type {_q(step.edge)}) (u {u}) (v {v}){tags})")
         lines.append(f"  (test (neq ?n{i} {' '.join(f'?n{j}' for j in range(i))}))")
-    lines.append(f"  (allowed (node ?n{len(rule.path)}))")
-    lines.append(f"  =>\n  (assert (reached (node ?n{len(rule.path)}))))")
+    last = f"?n{len(rule.path)}"
+    lines.append(f"  (allowed (zone {zone}) (node {last}))")
+    lines.append(f"  =>\n  (assert (reached (node {last}) (zone {zone}))))")
     return "\n".join(lines)
+
+
+def _allowed_facts(rec: Recommender, f: Any) -> None:
+    """The reach of every zone, as static facts: (allowed (zone Z) (node E))."""
+    compiled = rec.compiled
+    exercises = rec.knowledge_base.knowledge.exercises
+    zones = rec.knowledge_base.knowledge.zones
+    table = compiled.in_reach or {z: frozenset(exercises) for z in zones}
+    for zone, allowed in table.items():
+        for exercise in sorted(allowed):
+            f.write(f"(allowed (zone {_q(zone)}) (node {_q(exercise)}))\n")
 
 
 class ClipsPeer:
@@ -84,15 +110,12 @@ class ClipsPeer:
         kb = rec.knowledge_base
         self.env = clips.Environment()
         self.env.build("(deftemplate edge (slot type) (slot u) (slot v) (multislot tags))")
-        self.env.build("(deftemplate start (slot kind) (slot node))")
-        self.env.build("(deftemplate reached (slot node))")
-        self.env.build("(deftemplate allowed (slot node))")
+        self.env.build("(deftemplate start (slot node))")
+        self.env.build("(deftemplate reached (slot node) (slot zone))")
+        self.env.build("(deftemplate allowed (slot zone) (slot node))")
         self.env.build(
-            "(deffunction clear-query () "
-            "(do-for-all-facts ((?f start reached allowed)) TRUE (retract ?f)))"
+            "(deffunction clear-query () (do-for-all-facts ((?f start reached)) TRUE (retract ?f)))"
         )
-        self.rec = rec
-        self.every_exercise = tuple(kb.knowledge.exercises)
         self.env.build(
             "(deffunction reached-list () (bind ?out (create$)) "
             "(do-for-all-facts ((?f reached)) TRUE (bind ?out (create$ ?out ?f:node))) ?out)"
@@ -104,24 +127,17 @@ class ClipsPeer:
                     attr = EDGE_ATTRIBUTES.get(etype)
                     tags = " ".join(_q(str(t)) for t in data.get(attr, ())) if attr else ""
                     f.write(f"(edge (type {_q(etype)}) (u {_q(u)}) (v {_q(v)}) (tags {tags}))\n")
+                _allowed_facts(rec, f)
             for rule in kb.knowledge.rules:
                 self.env.build(clips_rule(rule))
             self.env.load_facts(str(path))
+        self.static_facts = len(list(self.env.facts()))
 
     def reach(self, zones: Iterable[str]) -> set[str]:
         """The exercises the rules reach from these zones, and from the exercises they reach."""
-        out: set[str] = set()
-        for zone in zones:
-            out |= self._reach_one(zone)
-        return out
-
-    def _reach_one(self, zone: str) -> set[str]:
         env = self.env
-        env.eval("(clear-query)")
-        allowed = in_reach(self.rec, [zone])
-        for exercise in self.every_exercise if allowed is None else sorted(allowed):
-            env.eval(f"(assert (allowed (node {_q(exercise)})))")
-        env.eval(f"(assert (start (kind zone) (node {_q(zone)})))")
+        for zone in zones:
+            env.eval(f"(assert (start (node {_q(zone)})))")
         env.run()
         found = {str(x) for x in env.eval("(reached-list)")}
         env.eval("(clear-query)")  # nothing a query asserted stays
@@ -130,6 +146,60 @@ class ClipsPeer:
     @property
     def facts(self) -> int:
         return len(list(self.env.facts()))
+
+
+class CompiledClipsPeer:
+    """The strong CLIPS formulation: the same load-time compilation rehabgraph gets. Each
+    rule's walks are found once (rehabgraph's compiled rules), and CLIPS gets one rule per edge
+    of the resulting reachability: zone -> exercise, and exercise -> exercise within the reach
+    of the zone it serves. A query asserts its zones and reads the reached exercises back."""
+
+    def __init__(self, rec: Recommender) -> None:
+        import clips
+
+        compiled = rec.compiled
+        self.env = clips.Environment()
+        self.env.build("(deftemplate start (slot node))")
+        self.env.build("(deftemplate reached (slot node) (slot zone))")
+        self.env.build("(deftemplate allowed (slot zone) (slot node))")
+        self.env.build(
+            "(deffunction clear-query () (do-for-all-facts ((?f start reached)) TRUE (retract ?f)))"
+        )
+        self.env.build(
+            "(deffunction reached-list () (bind ?out (create$)) "
+            "(do-for-all-facts ((?f reached)) TRUE (bind ?out (create$ ?out ?f:node))) ?out)"
+        )
+        n = 0
+        for zone, matches in compiled.from_zone.items():
+            for exercise in sorted({m.exercise for m in matches}):
+                n += 1
+                self.env.build(
+                    f"(defrule z{n} (start (node {_q(zone)})) => "
+                    f"(assert (reached (node {_q(exercise)}) (zone {_q(zone)}))))"
+                )
+        for start, matches in compiled.from_exercise.items():
+            for exercise in sorted({m.exercise for m in matches}):
+                n += 1
+                self.env.build(
+                    f"(defrule e{n} (reached (node {_q(start)}) (zone ?z)) "
+                    f"(allowed (zone ?z) (node {_q(exercise)})) => "
+                    f"(assert (reached (node {_q(exercise)}) (zone ?z))))"
+                )
+        self.rules = n
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "allowed.facts"
+            with path.open("w") as f:
+                _allowed_facts(rec, f)
+            self.env.load_facts(str(path))
+
+    def reach(self, zones: Iterable[str]) -> set[str]:
+        env = self.env
+        for zone in zones:
+            env.eval(f"(assert (start (node {_q(zone)})))")
+        env.run()
+        found = {str(x) for x in env.eval("(reached-list)")}
+        env.eval("(clear-query)")
+        return found
 
 
 def _follows(graph: Any, rule: Rule, path: list[str]) -> bool:

@@ -95,6 +95,7 @@ def side_by_side(
 def per_query_and_peers(rec: Recommender, repeat: int, number: int) -> dict[str, Any]:
     """Every query, its engine share and its peers, interleaved in one loop."""
     clips = peers.ClipsPeer(rec)
+    strong = peers.CompiledClipsPeer(rec)  # the walks compiled at load, one rule per edge
     out: dict[str, Any] = {"per_query": {}, "engine_share": {}, "peers": {}}
     for name, report in (("one site", ONE_SITE), ("three sites", THREE_SITES)):
         zones = peers.report_zones(rec, report)
@@ -105,6 +106,7 @@ def per_query_and_peers(rec: Recommender, repeat: int, number: int) -> dict[str,
                 "recommend": lambda r=report: rec.recommend(r),
                 "build": lambda p=parts: rehabgraph.Recommendation.model_validate(p),
                 "clips": lambda z=zones: clips.reach(z),
+                "clips_compiled": lambda z=zones: strong.reach(z),
             },
             repeat,
             number,
@@ -120,6 +122,11 @@ def per_query_and_peers(rec: Recommender, repeat: int, number: int) -> dict[str,
             **times["clips"],
             "ratio_to_rehabgraph": times["clips"]["median_s"] / q,
             "same_exercises": clips.reach(zones) == ours,
+        }
+        out["peers"][f"CLIPS compiled at load (strong), {name}"] = {
+            **times["clips_compiled"],
+            "ratio_to_rehabgraph": times["clips_compiled"]["median_s"] / q,
+            "same_exercises": strong.reach(zones) == ours,
         }
         out["peers"][f"naive networkx, {name}"] = {
             **naive,

@@ -52,13 +52,31 @@ def _ours(report: dict[str, object]) -> set[str]:
     return {e.exercise_id for e in rec.exercises} | {a.exercise_id for a in rec.also_possible}
 
 
+@pytest.fixture(scope="module")
+def compiled_clips(peers: ModuleType) -> Any:
+    return peers.CompiledClipsPeer(unscreened())
+
+
 @pytest.mark.parametrize("zone", ZONES)
-def test_peers_find_the_engines_exercises(peers: ModuleType, clips_peer: Any, zone: str) -> None:
+def test_peers_find_the_engines_exercises(
+    peers: ModuleType, clips_peer: Any, compiled_clips: Any, zone: str
+) -> None:
     rec = unscreened()
     report = {"sites": [{"location": zone}]}
     zones = peers.report_zones(rec, report)
     assert peers.naive_networkx(rec, zones) == _ours(report)
     assert clips_peer.reach(zones) == _ours(report)
+    assert compiled_clips.reach(zones) == _ours(report)
+
+
+def test_the_strong_clips_peer_answers_several_sites_and_keeps_nothing(
+    compiled_clips: Any,
+) -> None:
+    three = ["knee-lateral", "low-back", "heel"]
+    assert compiled_clips.reach(three) == _ours({"sites": [{"location": z} for z in three]})
+    facts = len(list(compiled_clips.env.facts()))
+    compiled_clips.reach(["calf"])
+    assert len(list(compiled_clips.env.facts())) == facts
 
 
 def test_clips_keeps_no_query_facts_between_queries(clips_peer: Any) -> None:
@@ -66,7 +84,8 @@ def test_clips_keeps_no_query_facts_between_queries(clips_peer: Any) -> None:
     clips_peer.reach(["knee-lateral"])
     assert clips_peer.reach(["heel"]) == _ours({"sites": [{"location": "heel"}]})
     assert clips_peer.reach([]) == set()
-    assert clips_peer.facts == edges  # the graph's facts, and nothing a query left
+    assert clips_peer.facts == clips_peer.static_facts  # the graph and reach, nothing a query left
+    assert clips_peer.static_facts > edges
 
 
 def test_synthetic_knowledge_loads_and_keeps_its_answers(
