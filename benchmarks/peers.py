@@ -101,6 +101,33 @@ def _allowed_facts(rec: Recommender, f: Any) -> None:
             f.write(f"(allowed (zone {_q(zone)}) (node {_q(exercise)}))\n")
 
 
+def _environment(clips: Any) -> Any:
+    """A CLIPS environment with what every query uses: its start facts, the reached
+    exercises (each with the zone it serves), the reach, and functions to read and clear."""
+    env = clips.Environment()
+    env.build("(deftemplate start (slot node))")
+    env.build("(deftemplate reached (slot node) (slot zone))")
+    env.build("(deftemplate allowed (slot zone) (slot node))")
+    env.build(
+        "(deffunction clear-query () (do-for-all-facts ((?f start reached)) TRUE (retract ?f)))"
+    )
+    env.build(
+        "(deffunction reached-list () (bind ?out (create$)) "
+        "(do-for-all-facts ((?f reached)) TRUE (bind ?out (create$ ?out ?f:node))) ?out)"
+    )
+    return env
+
+
+def _query(env: Any, zones: Iterable[str]) -> set[str]:
+    """Assert the zones, run, read the reached exercises back, and clear what the query left."""
+    for zone in zones:
+        env.eval(f"(assert (start (node {_q(zone)})))")
+    env.run()
+    found = {str(x) for x in env.eval("(reached-list)")}
+    env.eval("(clear-query)")
+    return found
+
+
 class ClipsPeer:
     """The knowledge's rules and graph, loaded once into one CLIPS environment."""
 
@@ -108,18 +135,8 @@ class ClipsPeer:
         import clips
 
         kb = rec.knowledge_base
-        self.env = clips.Environment()
+        self.env = _environment(clips)
         self.env.build("(deftemplate edge (slot type) (slot u) (slot v) (multislot tags))")
-        self.env.build("(deftemplate start (slot node))")
-        self.env.build("(deftemplate reached (slot node) (slot zone))")
-        self.env.build("(deftemplate allowed (slot zone) (slot node))")
-        self.env.build(
-            "(deffunction clear-query () (do-for-all-facts ((?f start reached)) TRUE (retract ?f)))"
-        )
-        self.env.build(
-            "(deffunction reached-list () (bind ?out (create$)) "
-            "(do-for-all-facts ((?f reached)) TRUE (bind ?out (create$ ?out ?f:node))) ?out)"
-        )
         with tempfile.TemporaryDirectory() as tmp:  # CLIPS reads its facts in bulk, in C
             path = Path(tmp) / "graph.facts"
             with path.open("w") as f:
@@ -135,13 +152,7 @@ class ClipsPeer:
 
     def reach(self, zones: Iterable[str]) -> set[str]:
         """The exercises the rules reach from these zones, and from the exercises they reach."""
-        env = self.env
-        for zone in zones:
-            env.eval(f"(assert (start (node {_q(zone)})))")
-        env.run()
-        found = {str(x) for x in env.eval("(reached-list)")}
-        env.eval("(clear-query)")  # nothing a query asserted stays
-        return found
+        return _query(self.env, zones)
 
     @property
     def facts(self) -> int:
@@ -158,17 +169,7 @@ class CompiledClipsPeer:
         import clips
 
         compiled = rec.compiled
-        self.env = clips.Environment()
-        self.env.build("(deftemplate start (slot node))")
-        self.env.build("(deftemplate reached (slot node) (slot zone))")
-        self.env.build("(deftemplate allowed (slot zone) (slot node))")
-        self.env.build(
-            "(deffunction clear-query () (do-for-all-facts ((?f start reached)) TRUE (retract ?f)))"
-        )
-        self.env.build(
-            "(deffunction reached-list () (bind ?out (create$)) "
-            "(do-for-all-facts ((?f reached)) TRUE (bind ?out (create$ ?out ?f:node))) ?out)"
-        )
+        self.env = _environment(clips)
         n = 0
         for zone, matches in compiled.from_zone.items():
             for exercise in sorted({m.exercise for m in matches}):
@@ -193,13 +194,7 @@ class CompiledClipsPeer:
             self.env.load_facts(str(path))
 
     def reach(self, zones: Iterable[str]) -> set[str]:
-        env = self.env
-        for zone in zones:
-            env.eval(f"(assert (start (node {_q(zone)})))")
-        env.run()
-        found = {str(x) for x in env.eval("(reached-list)")}
-        env.eval("(clear-query)")
-        return found
+        return _query(self.env, zones)
 
 
 def _follows(graph: Any, rule: Rule, path: list[str]) -> bool:
