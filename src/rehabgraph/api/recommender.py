@@ -430,6 +430,8 @@ class Recommender:
         """Where each reached exercise ends up for this person: out when a guideline covering
         a reported zone says a plan must not hold it, else adapted to them."""
         avoided = self._compiled.avoided
+        if not avoided:  # no guideline says a plan must not hold an exercise
+            return lambda exercise: self._adapter.adapt(exercise, held, feedback, moves)
         said = {
             e: why
             for site in read.site_zones

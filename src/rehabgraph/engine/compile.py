@@ -177,8 +177,6 @@ def _sentence(
             names.update(said_of(knowledge, node))
     names.update(attrs)
     text = rule.because.format_map(_Missing(names))
-    said = [one_line(c.said) for c in _contested(nodes, knowledge)]
-    text = " ".join((text, *said))
     return text[0].upper() + text[1:]
 
 
@@ -284,15 +282,20 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
                     and rule.start == "zone"
                     and nodes[-1] not in in_reach[start]
                 )
+                contested = _contested(nodes, kb.knowledge)
                 match = Match(
                     rule,
                     nodes,
                     edges,
-                    _sentence(rule, nodes, attrs, info, kb.knowledge),
-                    _sources(rule, datas, _contested(nodes, kb.knowledge)),
-                    _weight(
-                        datas, kb.knowledge.scoring, contested=bool(_contested(nodes, kb.knowledge))
+                    # what is said of a contested model the walk relies on follows its sentence
+                    " ".join(
+                        (
+                            _sentence(rule, nodes, attrs, info, kb.knowledge),
+                            *(one_line(c.said) for c in contested),
+                        )
                     ),
+                    _sources(rule, datas, contested),
+                    _weight(datas, kb.knowledge.scoring, contested=bool(contested)),
                     -1 if beyond_reach else len(matches),
                 )
                 if beyond_reach:

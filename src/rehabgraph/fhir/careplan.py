@@ -85,18 +85,15 @@ def to_care_plan(
     return CarePlan.model_validate(resource)
 
 
-def to_service_request(
-    rec: Recommendation, subject: str = "Patient/unknown", base: str | None = None
-) -> ServiceRequest:
+def to_service_request(rec: Recommendation, subject: str = "Patient/unknown") -> ServiceRequest:
     """A red-flag referral as a ServiceRequest: a proposal to see a clinician, with the
     referral's urgency as its priority (emergency: stat), the flags as its reasons and what to
-    do as its patient instruction. ``base`` is accepted for symmetry with ``to_care_plan``.
+    do as its patient instruction.
 
     Raises InvalidReportError for a recommendation that does not refer.
     """
     from rehabgraph.fhir.models import ServiceRequest
 
-    del base  # a referral names no canonical resource
     if rec.referral is None:
         raise InvalidReportError("this recommendation does not refer: there is no referral")
     return ServiceRequest.model_validate(_service_request(rec, subject))

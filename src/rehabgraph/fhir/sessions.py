@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from rehabgraph.api.report import SessionRecord
 from rehabgraph.errors import InvalidReportError
-from rehabgraph.fhir.text import canonical, narrative
+from rehabgraph.fhir.text import DEFAULT_BASE, canonical, narrative
 
 if TYPE_CHECKING:
     from fhir.resources.R4B.observation import Observation
@@ -25,8 +25,8 @@ __all__ = ["SESSION_SYSTEM", "history_from_observations", "to_observations"]
 
 # rehabgraph's own code systems (no standard code for an exercise session was found); their
 # URLs stay the same whatever the canonical base, so stored sessions read back anywhere
-SESSION_SYSTEM = canonical("CodeSystem", "session", "http://example.org/fhir/rehabgraph")
-EXERCISE_SYSTEM = canonical("CodeSystem", "exercise", "http://example.org/fhir/rehabgraph")
+SESSION_SYSTEM = canonical("CodeSystem", "session", DEFAULT_BASE)
+EXERCISE_SYSTEM = canonical("CodeSystem", "exercise", DEFAULT_BASE)
 LOINC = "http://loinc.org"
 # LOINC 72514-3 "Pain severity - 0-10 verbal numeric rating [Score] - Reported": confirmed in the
 # eCQM Standardized Pain Assessment Tool value set and the HL7 Belgium pain scale value set

@@ -436,8 +436,9 @@ class Scoring(Model):
         default=None,
         ge=1,
         le=100,
-        description="The most exercises a plan shows (what must come first is always kept); "
-        "None: no limit.",
+        description="The most exercises a plan holds, each reported zone and guideline "
+        "requirement served first; an exercise comes with what must come before it, or not at "
+        "all; the rest are 'also possible'. None: no limit.",
     )
     base: float = Field(default=0.5, ge=0, le=10)
     per_intensity_point: float = Field(default=0.05, ge=0, le=10)

@@ -157,7 +157,7 @@ def _create(
     base = settings.fhir_base
     resource: Any
     if referral:
-        resource = to_service_request(plan, subject, base=base)
+        resource = to_service_request(plan, subject)
         what = "Create the referral (ServiceRequest)"
     else:
         resource = to_care_plan(plan, subject, base=base)
