@@ -50,6 +50,7 @@ class AnswerParts(TypedDict, total=False):
     advice: Sequence[Advice]
     readings: Sequence[TextRead]
     problems: Sequence[str]
+    sources: Sequence[SourceRef]  # when already gathered: else gathered from the parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,9 @@ class AnswerWriter:
         exercises = parts.get("exercises", ())
         excluded = parts.get("excluded", ())
         referral = parts.get("referral")
+        sources = parts.get("sources")
+        if sources is None:
+            sources = self.sources(exercises, excluded, referral)
         return Recommendation(
             status=status,
             sites=sites,
@@ -83,8 +87,8 @@ class AnswerWriter:
             referral=referral,
             warnings=list(parts.get("warnings", ())),
             notice=k.notice,
-            sources=self._sources(exercises, excluded, referral),
-            knowledge_version=k.version,
+            sources=list(sources),
+            knowledge_version=self.pieces.knowledge_version,
             report=report,
             conditions=list(parts.get("conditions", ())),
             also_possible=list(parts.get("also_possible", ())),
@@ -93,7 +97,7 @@ class AnswerWriter:
             problems=list(parts.get("problems", ())),
         )
 
-    def _sources(
+    def sources(
         self,
         exercises: Sequence[PlannedExercise],
         excluded: Sequence[ExcludedExercise],

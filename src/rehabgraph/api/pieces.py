@@ -41,6 +41,7 @@ class AnswerPieces:
     notice_sources: tuple[str, ...]
     kb: KnowledgeBase
     advice: Mapping[str, tuple[Advice, ...]]  # zone -> the guideline advice a plan opens with
+    knowledge_version: str
 
     @classmethod
     def build(cls, kb: KnowledgeBase, compiled: CompiledRules) -> AnswerPieces:
@@ -73,6 +74,7 @@ class AnswerPieces:
             },
             notice_sources=tuple(k.notice_sources),
             kb=kb,
+            knowledge_version=k.version,
             advice=_advice(kb),
         )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from rehabgraph.api.pieces import AnswerPieces
@@ -28,6 +29,17 @@ CODE_SYSTEMS = {
     "FMA": "http://purl.org/sig/ont/fma",
     "ICD-10-CM": "http://hl7.org/fhir/sid/icd-10-cm",
 }
+
+
+# how many sites in words are remembered, like the reader's own readings
+_SITES_MAX = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class _SiteRead:
+    reading: Reading
+    site: ResolvedSite
+    zones: SiteZones
 
 
 @dataclass
@@ -58,15 +70,17 @@ class ReadReport:
         """Every flag mention, except, in a location, words that are only the place itself (a
         flag read inside a zone's words names where it hurts). A flag whose words reach past
         the place ("pain in my left arm and jaw when I climb the stairs") counts."""
-        return self._flags_and_places()[0]
+        return self._split_flags[0]
 
     @property
     def place_only_flags(self) -> list[Mention]:
         """The flag mentions in a location that were only the place's words (not counted)."""
-        return self._flags_and_places()[1]
+        return self._split_flags[1]
 
-    def _flags_and_places(self) -> tuple[list[Mention], list[Mention]]:
-        """The flag mentions, split into those that count and those that were only a place."""
+    @cached_property
+    def _split_flags(self) -> tuple[list[Mention], list[Mention]]:
+        """The flag mentions, split into those that count and those that were only a place
+        (asked for once the report is read, then kept)."""
         counted: list[Mention] = []
         places: list[Mention] = []
         for where, reading in self.texts:
@@ -104,6 +118,11 @@ class ReportReader:
     place_flags: frozenset[str] = frozenset()
     # zone -> the folded words of its name, aliases and broad words ("knee", "outer", "kneecap")
     zone_words: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # (location, side, intensity, day) -> a site in words read before: its reading and where it
+    # resolved (the models are frozen, so answers share them)
+    _sites: dict[tuple[str, str | None, int | None, date], _SiteRead] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def build(
@@ -183,9 +202,19 @@ class ReportReader:
     # --- sites -----------------------------------------------------------------------------
 
     def _site(self, i: int, site: Site, today: date, out: ReadReport) -> None:
+        key = None
+        if site.location is not None and site.code is None and site.laterality is None:
+            key = (site.location, site.side, site.intensity, today)
+            known = self._sites.get(key)
+            if known is not None:
+                out.texts.append((f"sites[{i}].location", known.reading))
+                out.sites.append(known.site)
+                out.site_zones.append(known.zones)
+                return
         words = _words(site)
-        if words is not None:
-            out.texts.append((f"sites[{i}].location", self.reader.read(words, today)))
+        reading = None if words is None else self.reader.read(words, today)
+        if reading is not None:
+            out.texts.append((f"sites[{i}].location", reading))
         try:
             resolution, said = self._resolve(site, today)
             coded_side = self._laterality(site)
@@ -200,16 +229,18 @@ class ReportReader:
             return
         sided = any(self.knowledge.zones[z].sided for z in resolution.zones)
         side = side if sided else None
-        out.sites.append(
-            ResolvedSite(
-                location=said,
-                zones=[self.pieces.zones[z] for z in resolution.zones],
-                side=side,
-                intensity=site.intensity,
-                unmatched_words=list(resolution.unmatched),
-            )
+        resolved = ResolvedSite(
+            location=said,
+            zones=[self.pieces.zones[z] for z in resolution.zones],
+            side=side,
+            intensity=site.intensity,
+            unmatched_words=list(resolution.unmatched),
         )
-        out.site_zones.append(SiteZones(resolution.zones, side, site.intensity))
+        zones = SiteZones(resolution.zones, side, site.intensity)
+        out.sites.append(resolved)
+        out.site_zones.append(zones)
+        if key is not None and reading is not None and len(self._sites) < _SITES_MAX:
+            self._sites[key] = _SiteRead(reading, resolved, zones)
 
     def _resolve(self, site: Site, today: date) -> tuple[Resolution, str]:
         """Zones from a code the knowledge carries, else from the words (or the code's display)."""

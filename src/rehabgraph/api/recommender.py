@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from rehabgraph.api.answers import AnswerWriter
@@ -20,8 +20,13 @@ from rehabgraph.api.pieces import AnswerPieces
 from rehabgraph.api.programme import Programme, lay_out
 from rehabgraph.api.reading import ReadReport, ReportReader
 from rehabgraph.api.recommendation import (
+    Advice,
+    AlsoPossible,
+    ExcludedExercise,
+    PlannedExercise,
     Recommendation,
     ScreeningItem,
+    SourceRef,
     Status,
     TextRead,
     WhyNot,
@@ -39,6 +44,7 @@ from rehabgraph.engine import (
     SafetyIndex,
     Screening,
     Session,
+    SiteZones,
     Step,
     Swap,
     compile_rules,
@@ -58,6 +64,9 @@ from rehabgraph.text.reader import Reader
 __all__ = ["Recommender"]
 
 _WEEKS_MAX = 52  # a programme runs at most a year
+# how many plans are remembered by the places they answer; one site at a time, the bundled
+# knowledge has 59 zones x 4 sides x 12 intensities at most
+_MADE_MAX = 8192
 
 
 class Recommender:
@@ -88,6 +97,7 @@ class Recommender:
         "_compiled",
         "_doser",
         "_kb",
+        "_made",
         "_max_exercises",
         "_pieces",
         "_reached_from",
@@ -116,6 +126,7 @@ class Recommender:
                 raise ValueError("max_exercises must be at least 1")
             scoring = scoring.model_copy(update={"max_exercises": max_exercises})
         self._scoring = scoring
+        self._made: dict[tuple[SiteZones, ...], _Made] = {}
         with collector_paused():  # many small objects, no cycles
             self._reader = Reader.from_knowledge(kb.knowledge)
             self._resolver = LocationResolver.from_knowledge(kb.knowledge, self._reader)
@@ -357,7 +368,35 @@ class Recommender:
         steps: dict[str, Step],
         drafted: _Drafted,
     ) -> Recommendation:
-        warnings = drafted.warnings
+        # A plan that hangs on nothing but where it hurts (no condition, feedback or history)
+        # is the same every time those places are asked about: made once, then reused.
+        key = None if read.conditions or feedback or steps else tuple(read.site_zones)
+        made = None if key is None else self._made.get(key)
+        if made is None:
+            made = self._make_plan(read, feedback, steps)
+            if key is not None and len(self._made) < _MADE_MAX:
+                self._made[key] = made
+        return self._writer.answer(
+            made.status,
+            read.sites,
+            report,
+            exercises=made.exercises,
+            excluded=made.excluded,
+            screening=drafted.screening,
+            warnings=[*drafted.warnings, *made.warnings],
+            conditions=read.conditions,
+            also_possible=made.also_possible,
+            advice=made.advice,
+            readings=drafted.readings,
+            sources=made.sources,
+        )
+
+    def _make_plan(
+        self, read: ReadReport, feedback: dict[str, Feedback], steps: dict[str, Step]
+    ) -> _Made:
+        """The plan's own part of an answer: its exercises, what was left out and why, and
+        the warnings the plan itself gives."""
+        warnings: list[str] = []
         writer = self._writer
         conditions = read.conditions
         held = frozenset(conditions)
@@ -373,13 +412,13 @@ class Recommender:
             self._adapting(read, held, feedback, moves),
         )
         family = self._adapter.family
-        exercises = [
+        exercises = tuple(
             writer.planned(item, conditions, steps.get(family(item.exercise_id)))
             for item in result.items
-        ]
-        excluded = writer.excluded(result.swaps)
-        planned_families = {self._adapter.family(e.exercise_id) for e in exercises}
-        planned_families |= {self._adapter.family(x.exercise_id) for x in excluded}
+        )
+        excluded = tuple(writer.excluded(result.swaps))
+        planned_families = {family(e.exercise_id) for e in exercises}
+        planned_families |= {family(x.exercise_id) for x in excluded}
         for fam, fb in feedback.items():
             if fam not in planned_families:
                 warnings.append(
@@ -396,19 +435,14 @@ class Recommender:
                 "Every exercise these places reach was left out for you (see the list of "
                 "exercises left out); ask a physiotherapist what to do instead."
             )
-        status: Status = "exercise" if exercises else "no_match"
-        return writer.answer(
-            status,
-            read.sites,
-            report,
-            exercises=exercises,
-            excluded=excluded,
-            screening=drafted.screening,
-            warnings=warnings,
-            conditions=conditions,
-            also_possible=[writer.also_possible(item) for item in result.also],
-            advice=self._pieces.advice_for(z for site in read.site_zones for z in site.zones),
-            readings=drafted.readings,
+        return _Made(
+            "exercise" if exercises else "no_match",
+            exercises,
+            excluded,
+            tuple(writer.also_possible(item) for item in result.also),
+            tuple(self._pieces.advice_for(z for site in read.site_zones for z in site.zones)),
+            tuple(warnings),
+            tuple(writer.sources(exercises, excluded, None)),
         )
 
     def _unknown_answers(self, ids: Iterable[str]) -> str:
@@ -502,6 +536,19 @@ class Recommender:
 
 
 @dataclass(frozen=True, slots=True)
+class _Made:
+    """A plan's own part of an answer (frozen models, shared by the answers that reuse it)."""
+
+    status: Status
+    exercises: tuple[PlannedExercise, ...]
+    excluded: tuple[ExcludedExercise, ...]
+    also_possible: tuple[AlsoPossible, ...]
+    advice: tuple[Advice, ...]
+    warnings: tuple[str, ...]
+    sources: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class _Drafted:
     """What is written before planning: the open questions, the warnings, what was read."""
 
@@ -511,8 +558,9 @@ class _Drafted:
 
 
 def _local_today() -> date:
-    """The person's own calendar day, on purpose: a report is dated where it is written."""
-    return datetime.now().astimezone().date()
+    """The person's own calendar day, on purpose: a report is dated where it is written
+    (``date.today()`` is the local date)."""
+    return date.today()  # noqa: DTZ011
 
 
 def _as_report(report: PainReport | Mapping[str, Any]) -> PainReport:

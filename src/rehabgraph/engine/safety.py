@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from rehabgraph.knowledge.base import Knowledge
@@ -87,6 +87,8 @@ class TextSaid:
 
 
 NOTHING_SAID = TextSaid()
+# how many screenings of answers alone are remembered (an app asks the same questions of many)
+_SCREENED_MAX = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,12 @@ class SafetyIndex:
     aged: tuple[tuple[str, AgeRule], ...]  # questions with an age rule, and the rule
     gates: Mapping[str, tuple[tuple[str, bool], ...]]  # question -> its only_if, as pairs
     flags: frozenset[str]  # the questions with an urgency (a gate has none)
+    # zone -> its questions open when nothing is said (the ungated ones), for the common report
+    ungated: Mapping[str, tuple[str, ...]]
+    # (zones, answers, unread) -> how reports that say only answers screen, once each
+    screened: dict[tuple[tuple[str, ...], frozenset[tuple[str, bool]], bool], Screening] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def from_knowledge(cls, knowledge: Knowledge) -> SafetyIndex:
@@ -119,6 +127,9 @@ class SafetyIndex:
             aged=tuple((q.id, q.age) for q in questions.values() if q.age is not None),
             gates=MappingProxyType({q.id: tuple(q.only_if.items()) for q in questions.values()}),
             flags=frozenset(q.id for q in questions.values() if q.urgency is not None),
+            ungated=MappingProxyType(
+                {z: tuple(q for q in v if not questions[q].only_if) for z, v in by_zone.items()}
+            ),
         )
 
     def questions_for(self, zones: Iterable[str]) -> tuple[str, ...]:
@@ -145,6 +156,27 @@ class SafetyIndex:
         can only answer yes. When some words could not be read (``text.unread``), denials in
         text do not answer anything.
         """
+        zones = tuple(zones)
+        if text.mentions or text.ages or age is not None:
+            return self._screen(zones, answers, text, age)
+        if not answers and len(zones) == 1:  # the common report: its ungated questions open
+            return Screening((), self.ungated.get(zones[0], ()), ())
+        # only answers: the same answers for the same places screen the same way every time
+        key = (zones, frozenset(answers.items()), text.unread)
+        known = self.screened.get(key)
+        if known is None:
+            known = self._screen(zones, answers, text, age)
+            if len(self.screened) < _SCREENED_MAX:
+                self.screened[key] = known
+        return known
+
+    def _screen(
+        self,
+        zones: tuple[str, ...],
+        answers: Mapping[str, bool],
+        text: TextSaid,
+        age: int | None,
+    ) -> Screening:
         in_order = self.questions_for(zones)
         questions = self.questions
         gates = self.gates
