@@ -270,6 +270,10 @@ def test_missing_file(knowledge_copy: Path) -> None:
         ("just a string\n", "exactly one top-level key"),
         ("muscles: 3\n", "exactly one top-level key"),
         ("\x00\x01", "invalid YAML"),
+        ("muscles:\n  - !!str 3\n", "tags (tag:yaml.org,2002:str)"),
+        ("muscles:\n  - {<<: {id: a}}\n", "merge keys"),
+        ("muscles:\n  ? [a]\n  : b\n", "a key must be a plain value"),
+        ("muscles: []\n---\nmuscles: []\n", "one YAML document"),
     ],
 )
 def test_hostile_or_malformed_file(knowledge_copy: Path, text: str, words: str) -> None:

@@ -263,6 +263,8 @@ def _check_aliases(zones: Mapping[str, Zone], lexicon: Lexicon, problems: Proble
     folder = Folder.from_lexicon(lexicon)
     skip = folder.place_skip(lexicon)
     side_phrases = [folder.phrase(p) for phrases in lexicon.sides.values() for p in phrases]
+    side_words = frozenset(side[0] for side in side_phrases if len(side) == 1)
+    side_runs = [side for side in side_phrases if len(side) > 1]
 
     def key(text: str) -> tuple[str, ...]:
         return tuple(s for s in folder.phrase(text) if s not in skip)
@@ -276,8 +278,8 @@ def _check_aliases(zones: Mapping[str, Zone], lexicon: Lexicon, problems: Proble
         # the reader also takes the id as words ("knee-front": "knee front")
         for alias in [zone.name, *zone.aliases, zone.id.replace("-", " ")]:
             folded = folder.phrase(alias)
-            alias_key = key(alias)
-            if any(_holds(folded, side) for side in side_phrases if side):
+            alias_key = tuple(s for s in folded if s not in skip)
+            if not side_words.isdisjoint(folded) or any(_holds(folded, s) for s in side_runs):
                 problems.add(
                     "zones.yaml",
                     zone.id,
