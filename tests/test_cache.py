@@ -103,4 +103,54 @@ def test_old_entries_are_removed(
     for i in range(4):
         cache.cached([tmp_path], f"salt {i}", lambda i=i: i)  # type: ignore[misc]
     assert len(entries(folder)) == 2
-    assert cache.cached([tmp_path], "salt 3", lambda: -1) == 3
+    assert cache.cached([tmp_path], "salt 3", lambda: -1)[0] == 3
+
+
+def test_a_recommender_s_tables_are_kept_with_the_knowledge(
+    folder: Path, knowledge_copy: Path
+) -> None:
+    first = rehabgraph.load_knowledge(knowledge_copy)
+    assert first.entry is not None
+    assert first.prepared == {}
+    plan = Recommender(first, require_screening=False).recommend(REPORT)
+    assert set(first.prepared) == {"recommender"}
+    # a fresh process: the knowledge and the compiled tables come back from the one entry
+    again = rehabgraph.load_knowledge(knowledge_copy)
+    assert again is not first
+    assert set(again.prepared) == {"recommender"}
+    parts = again.prepared["recommender"]
+    assert parts.compiled.matches[0].rule in again.knowledge.rules  # one object graph
+    assert Recommender(again, require_screening=False).recommend(REPORT) == plan
+    assert again.prepared["recommender"] is parts  # taken as it was, not compiled again
+    assert len(entries(folder)) == 1
+
+
+def test_the_tables_read_back_read_as_the_ones_compiled(
+    folder: Path, knowledge_copy: Path
+) -> None:
+    Recommender(rehabgraph.load_knowledge(knowledge_copy))
+    kept = Recommender(rehabgraph.load_knowledge(knowledge_copy), require_screening=False)
+    fresh = Recommender(rehabgraph.load_knowledge(knowledge_copy), require_screening=False)
+    fresh_kb = fresh.knowledge_base
+    object.__setattr__(fresh_kb, "prepared", {})  # compiled again, in this process
+    fresh = Recommender(fresh_kb, require_screening=False)
+    for report in (
+        REPORT,
+        {"sites": [{"location": "pain at the front of my kneee"}], "symptoms": ["no fever"]},
+        {"sites": [{"location": "low back"}], "symptoms": ["numb between my legs"]},
+        {"sites": [{"location": "back of the neck"}], "conditions": ["osteoporosis"]},
+    ):
+        assert kept.recommend(report) == fresh.recommend(report)
+    assert kept.reader.read("numbnes in my leggs").mentions == fresh.reader.read(
+        "numbnes in my leggs"
+    ).mentions
+
+
+def test_without_the_cache_tables_are_still_compiled_once_per_knowledge(
+    monkeypatch: pytest.MonkeyPatch, knowledge_copy: Path
+) -> None:
+    monkeypatch.setenv("REHABGRAPH_CACHE", "off")
+    kb = rehabgraph.load_knowledge(knowledge_copy)
+    assert kb.entry is None
+    one, two = Recommender(kb), Recommender(kb, max_exercises=2)
+    assert one.compiled is two.compiled

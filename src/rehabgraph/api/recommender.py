@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from rehabgraph.api.answers import AnswerWriter
 from rehabgraph.api.loading import load_knowledge
-from rehabgraph.api.pieces import AnswerPieces
+from rehabgraph.api.parts import RecommenderParts
 from rehabgraph.api.programme import Programme, lay_out
-from rehabgraph.api.reading import ReadReport, ReportReader
+from rehabgraph.api.reading import ReadReport
 from rehabgraph.api.recommendation import (
     Advice,
     AlsoPossible,
@@ -34,9 +33,7 @@ from rehabgraph.api.recommendation import (
 from rehabgraph.api.report import PainReport
 from rehabgraph.api.whynot import why_not
 from rehabgraph.engine import (
-    Adapter,
     CompiledRules,
-    Doser,
     Exclusion,
     Feedback,
     LocationResolver,
@@ -47,7 +44,6 @@ from rehabgraph.engine import (
     SiteZones,
     Step,
     Swap,
-    compile_rules,
     plan,
 )
 from rehabgraph.engine.safety import TextSaid
@@ -57,7 +53,6 @@ from rehabgraph.errors import (
     UnknownExerciseError,
 )
 from rehabgraph.graph.base import KnowledgeBase
-from rehabgraph.knowledge.bulk import collector_paused
 from rehabgraph.suggest import close_matches
 from rehabgraph.text.reader import Reader
 
@@ -127,24 +122,17 @@ class Recommender:
             scoring = scoring.model_copy(update={"max_exercises": max_exercises})
         self._scoring = scoring
         self._made: dict[tuple[SiteZones, ...], _Made] = {}
-        with collector_paused():  # many small objects, no cycles
-            self._reader = Reader.from_knowledge(kb.knowledge)
-            self._resolver = LocationResolver.from_knowledge(kb.knowledge, self._reader)
-            self._safety = SafetyIndex.from_knowledge(kb.knowledge)
-            self._adapter = Adapter(kb.knowledge)
-            self._doser = Doser(kb.knowledge, self._adapter.easier_of, self._adapter.harder_of)
-            self._compiled = compile_rules(kb)
-            self._pieces = AnswerPieces.build(kb, self._compiled)
-            self._reading = ReportReader.build(
-                kb.knowledge, self._reader, self._resolver, self._pieces
-            )
-            self._writer = AnswerWriter(kb.knowledge, self._pieces, self._safety)
-            # exercise -> the zones whose rules reach it (for why_not), built once
-            reached: dict[str, set[str]] = {}
-            for zone, matches in self._compiled.from_zone.items():
-                for m in matches:
-                    reached.setdefault(m.exercise, set()).add(zone)
-            self._reached_from = {e: tuple(sorted(z)) for e, z in reached.items()}
+        parts = RecommenderParts.of(kb)
+        self._reader = parts.reader
+        self._resolver = parts.resolver
+        self._safety = parts.safety
+        self._adapter = parts.adapter
+        self._doser = parts.doser
+        self._compiled = parts.compiled
+        self._pieces = parts.pieces
+        self._reading = parts.reading
+        self._writer = parts.writer
+        self._reached_from = parts.reached_from
 
     @classmethod
     def default(cls) -> Recommender:

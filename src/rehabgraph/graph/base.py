@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from rehabgraph.graph.build import build_graph
-from rehabgraph.graph.cache import cached
+from rehabgraph.graph.cache import cached, rewrite
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.bulk import collector_paused
 from rehabgraph.knowledge.yaml_io import MAX_FILE_BYTES
 
 __all__ = ["KnowledgeBase"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -23,6 +25,11 @@ class KnowledgeBase:
 
     knowledge: Knowledge
     graph: Any
+    # what is compiled from this knowledge base once, by name (a Recommender's tables): kept
+    # with it in the load cache, so the next process takes them as they are
+    prepared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # the load cache entry it came from or went to (None: not cached)
+    entry: Path | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_folder(
@@ -38,9 +45,23 @@ class KnowledgeBase:
                 return cls(knowledge=knowledge, graph=build_graph(knowledge))
 
         with collector_paused():
-            return cached(
+            kb, entry = cached(
                 [Path(path), *map(Path, extra)], f"max_file_bytes={max_file_bytes}", build
             )
+        object.__setattr__(kb, "entry", entry)
+        return kb
+
+    def prepare(self, name: str, build: Callable[[], T]) -> T:
+        """What ``build`` compiles from this knowledge base, once: kept with it, and in its load
+        cache entry, so a fresh process takes it from there instead of compiling it again."""
+        done = self.prepared.get(name)
+        if done is None:
+            done = build()
+            self.prepared[name] = done
+            if self.entry is not None:
+                with collector_paused():
+                    rewrite(self.entry, self)
+        return cast("T", done)
 
     @property
     def version(self) -> str:

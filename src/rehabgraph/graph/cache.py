@@ -1,7 +1,8 @@
 """A cache of loaded knowledge, so a fresh process does not parse and check the same YAML again.
 
 Loading a knowledge folder parses its YAML and validates every entry: most of a cold start.
-The result (the Knowledge and its frozen graph) is kept as a pickle in the user's cache folder,
+The result (the Knowledge and its frozen graph, and what a Recommender compiles from them once
+one has) is kept as a pickle in the user's cache folder,
 named by a hash of everything the load depends on: the content and place of every file read,
 the size limit, the source of rehabgraph's knowledge and graph layers, and the versions of
 rehabgraph, Python, pydantic, networkx and PyYAML. A changed file is a different hash, so the
@@ -23,12 +24,16 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from types import MappingProxyType
+from typing import Any, TypeVar
 
-__all__ = ["cache_folder", "cached"]
+__all__ = ["cache_folder", "cached", "rewrite"]
 
 T = TypeVar("T")
-_FORMAT = 1
+_FORMAT = 2
+# the layers whose code shapes what an entry holds: the knowledge base, and what a Recommender
+# compiles from it (kept in the same entry, so a fresh process need not compile it again)
+_LAYERS = ("knowledge", "graph", "text", "engine", "api")
 KEEP = 16  # entries kept; older ones are removed when a new one is written
 
 
@@ -65,7 +70,7 @@ def _code() -> bytes:
     package = Path(__file__).resolve().parents[1]
     parts = [
         path.name.encode() + b"\0" + path.read_bytes()
-        for layer in ("knowledge", "graph")
+        for layer in _LAYERS
         for path in sorted((package / layer).glob("*.py"))
     ]
     return b"\0".join(parts)
@@ -89,32 +94,53 @@ def _key(folders: Sequence[Path], salt: str) -> str | None:
     return digest.hexdigest()
 
 
-def cached(folders: Sequence[Path], salt: str, build: Callable[[], T]) -> T:
-    """``build()``, or what it returned before for the same files; ``salt`` names the options."""
+def cached(folders: Sequence[Path], salt: str, build: Callable[[], T]) -> tuple[T, Path | None]:
+    """``build()``, or what it returned before for the same files; ``salt`` names the options.
+    Also returns the entry it is kept in (None when the cache is off or cannot be used), for
+    :func:`rewrite`."""
     where = cache_folder()
     key = _key(folders, salt) if where is not None else None
     if where is None or key is None:
-        return build()
+        return build(), None
     entry = where / f"knowledge-{key}.pickle"
     with contextlib.suppress(Exception):  # missing, unreadable or from a broken write: rebuild
         with entry.open("rb") as f:
             # only our own pickles: the folder is made 0700, yours alone (README, "Loading and
             # speed")
             value: T = pickle.load(f)  # noqa: S301
-        return value
+        return value, entry
     value = build()
-    with contextlib.suppress(OSError, pickle.PicklingError, TypeError):  # read-only homes work
+    rewrite(entry, value)
+    return value, entry
+
+
+def rewrite(entry: Path, value: object) -> None:
+    """Keep ``value`` in ``entry``, whole or not at all (a read-only home just does without)."""
+    where = entry.parent
+    with contextlib.suppress(OSError, pickle.PicklingError, TypeError):
         where.mkdir(mode=0o700, parents=True, exist_ok=True)  # yours alone
         handle, name = tempfile.mkstemp(dir=where, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+                _Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
             Path(name).replace(entry)  # whole or not at all, even with another process racing
         except BaseException:
             Path(name).unlink(missing_ok=True)
             raise
         _evict(where)
-    return value
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles the read-only mappings compiled tables hold (``types.MappingProxyType``)."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is MappingProxyType:
+            return _read_only, (dict(obj),)
+        return NotImplemented
+
+
+def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
 
 
 def _evict(where: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import Stemmer  # PyStemmer: the Snowball stemmers in C
 
@@ -41,6 +42,10 @@ class Folder:
             word_forms={k.lower(): tuple(v.lower().split()) for k, v in lexicon.word_forms.items()},
             stemmer=Stemmer.Stemmer("english"),
         )
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Picklable (for the load cache): the C stemmer is made again, the memo left out."""
+        return _folder, (dict(self.contractions), dict(self.spellings), dict(self.word_forms))
 
     def words(self, token: str) -> tuple[str, ...]:
         """A token's words after contractions, possessives, word forms and spellings."""
@@ -77,3 +82,11 @@ class Folder:
         filler = {s for phrase in lexicon.filler for s in self.phrase(phrase)}
         sides = (self.phrase(p) for phrases in lexicon.sides.values() for p in phrases)
         return frozenset(filler | {stems[0] for stems in sides if len(stems) == 1})
+
+
+def _folder(
+    contractions: dict[str, tuple[str, ...]],
+    spellings: dict[str, str],
+    word_forms: dict[str, tuple[str, ...]],
+) -> Folder:
+    return Folder(contractions, spellings, word_forms, Stemmer.Stemmer("english"))
