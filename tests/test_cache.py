@@ -125,9 +125,7 @@ def test_a_recommender_s_tables_are_kept_with_the_knowledge(
     assert len(entries(folder)) == 1
 
 
-def test_the_tables_read_back_read_as_the_ones_compiled(
-    folder: Path, knowledge_copy: Path
-) -> None:
+def test_the_tables_read_back_read_as_the_ones_compiled(folder: Path, knowledge_copy: Path) -> None:
     Recommender(rehabgraph.load_knowledge(knowledge_copy))
     kept = Recommender(rehabgraph.load_knowledge(knowledge_copy), require_screening=False)
     fresh = Recommender(rehabgraph.load_knowledge(knowledge_copy), require_screening=False)
@@ -141,9 +139,10 @@ def test_the_tables_read_back_read_as_the_ones_compiled(
         {"sites": [{"location": "back of the neck"}], "conditions": ["osteoporosis"]},
     ):
         assert kept.recommend(report) == fresh.recommend(report)
-    assert kept.reader.read("numbnes in my leggs").mentions == fresh.reader.read(
-        "numbnes in my leggs"
-    ).mentions
+    assert (
+        kept.reader.read("numbnes in my leggs").mentions
+        == fresh.reader.read("numbnes in my leggs").mentions
+    )
 
 
 def test_without_the_cache_tables_are_still_compiled_once_per_knowledge(
