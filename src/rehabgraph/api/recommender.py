@@ -8,12 +8,16 @@ A facade over the steps of an answer, each in a module of its own: reading the r
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from rehabgraph import _progress
+from rehabgraph._log import get_logger
 from rehabgraph.api.answers import AnswerWriter
 from rehabgraph.api.loading import load_knowledge
 from rehabgraph.api.pieces import AnswerPieces
@@ -56,6 +60,8 @@ from rehabgraph.suggest import close_matches
 from rehabgraph.text.reader import Reader
 
 __all__ = ["Recommender"]
+
+log = get_logger(__name__)
 
 _WEEKS_MAX = 52  # a programme runs at most a year
 
@@ -116,24 +122,39 @@ class Recommender:
                 raise ValueError("max_exercises must be at least 1")
             scoring = scoring.model_copy(update={"max_exercises": max_exercises})
         self._scoring = scoring
+        start = time.perf_counter()
+        stage, steps = "compiling", 5
+        _progress.report(stage, 0, steps)
         with collector_paused():  # many small objects, no cycles
             self._reader = Reader.from_knowledge(kb.knowledge)
             self._resolver = LocationResolver.from_knowledge(kb.knowledge, self._reader)
+            _progress.report(stage, 1, steps)
             self._safety = SafetyIndex.from_knowledge(kb.knowledge)
             self._adapter = Adapter(kb.knowledge)
             self._doser = Doser(kb.knowledge, self._adapter.easier_of, self._adapter.harder_of)
+            _progress.report(stage, 2, steps)
             self._compiled = compile_rules(kb)
+            _progress.report(stage, 3, steps)
             self._pieces = AnswerPieces.build(kb, self._compiled)
             self._reading = ReportReader.build(
                 kb.knowledge, self._reader, self._resolver, self._pieces
             )
             self._writer = AnswerWriter(kb.knowledge, self._pieces, self._safety)
+            _progress.report(stage, 4, steps)
             # exercise -> the zones whose rules reach it (for why_not), built once
             reached: dict[str, set[str]] = {}
             for zone, matches in self._compiled.from_zone.items():
                 for m in matches:
                     reached.setdefault(m.exercise, set()).add(zone)
             self._reached_from = {e: tuple(sorted(z)) for e, z in reached.items()}
+            _progress.report(stage, 5, steps)
+        log.debug(
+            "compiled %d rules over %d zones of %s in %.0f ms",
+            len(kb.knowledge.rules),
+            len(kb.knowledge.zones),
+            kb.version,
+            (time.perf_counter() - start) * 1000,
+        )
 
     @classmethod
     def default(cls) -> Recommender:
@@ -203,6 +224,17 @@ class Recommender:
         UnknownLocationError for a location that names no zone, InvalidReportError for a report
         that does not validate, and UnknownExerciseError for feedback on an unknown exercise.
         """
+        rec = self._recommend(report)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "recommend: zones %s -> %s, exercises %s",
+                [z.id for site in rec.sites for z in site.zones],
+                rec.status,
+                [e.exercise_id for e in rec.exercises],
+            )
+        return rec
+
+    def _recommend(self, report: PainReport | Mapping[str, Any]) -> Recommendation:
         if not isinstance(report, PainReport):
             try:
                 report = PainReport.model_validate(report)

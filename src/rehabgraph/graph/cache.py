@@ -25,11 +25,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from rehabgraph._log import get_logger
+
 __all__ = ["cache_folder", "cached"]
 
 T = TypeVar("T")
 _FORMAT = 1
 KEEP = 16  # entries kept; older ones are removed when a new one is written
+log = get_logger(__name__)
 
 
 def cache_folder() -> Path | None:
@@ -94,6 +97,7 @@ def cached(folders: Sequence[Path], salt: str, build: Callable[[], T]) -> T:
     where = cache_folder()
     key = _key(folders, salt) if where is not None else None
     if where is None or key is None:
+        log.debug("load cache %s", "off" if where is None else "unused: a file cannot be read")
         return build()
     entry = where / f"knowledge-{key}.pickle"
     with contextlib.suppress(Exception):  # missing, unreadable or from a broken write: rebuild
@@ -101,7 +105,9 @@ def cached(folders: Sequence[Path], salt: str, build: Callable[[], T]) -> T:
             # only our own pickles: the folder is made 0700, yours alone (README, "Loading and
             # speed")
             value: T = pickle.load(f)  # noqa: S301
+        log.debug("load cache hit: %s", entry)
         return value
+    log.debug("load cache miss: %s", entry)
     value = build()
     with contextlib.suppress(OSError, pickle.PicklingError, TypeError):  # read-only homes work
         where.mkdir(mode=0o700, parents=True, exist_ok=True)  # yours alone
@@ -110,6 +116,7 @@ def cached(folders: Sequence[Path], salt: str, build: Callable[[], T]) -> T:
             with os.fdopen(handle, "wb") as f:
                 pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
             Path(name).replace(entry)  # whole or not at all, even with another process racing
+            log.debug("load cache written: %s", entry)
         except BaseException:
             Path(name).unlink(missing_ok=True)
             raise
