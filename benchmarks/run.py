@@ -7,7 +7,8 @@ scaling over synthetic knowledge, and batch.
 
 Prints a table, writes benchmarks/results.json and the plot benchmarks/scaling.png. Every time is
 the median of many repetitions with its interquartile range, all measured in this one run, and
-compared as ratios. Needs the ``bench`` extra (clipspy, matplotlib).
+compared as ratios. While it runs, each phase says on stderr what it is doing, with a bar over
+its steps. Needs the ``bench`` extra (clipspy, matplotlib, tqdm for the bars).
 """
 
 from __future__ import annotations
@@ -36,9 +37,11 @@ sys.path.insert(0, str(HERE))  # the peers and the generator sit beside this scr
 
 import peers  # noqa: E402
 import synthetic  # noqa: E402
+from phases import Phase  # noqa: E402
 
 import rehabgraph  # noqa: E402
 from rehabgraph import Recommender  # noqa: E402
+from rehabgraph.graph import cache  # noqa: E402
 from rehabgraph.knowledge.bulk import collector_paused  # noqa: E402
 
 ONE_SITE = {"sites": [{"location": "outer knee", "side": "right"}]}
@@ -58,6 +61,14 @@ SENTENCE = (
 )
 FULL_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 QUICK_SIZES = (1_000,)
+PHASES = 5
+BATCH_CHUNK = 100  # the batch's bar moves once per this many reports
+
+Tick = Callable[[], None]
+
+
+def _no_tick() -> None:
+    """A step done, for a caller that shows no progress."""
 
 
 def reached(answer: Any) -> set[str]:
@@ -66,16 +77,19 @@ def reached(answer: Any) -> set[str]:
     return {e.exercise_id for e in answer.exercises} | {a.exercise_id for a in answer.also_possible}
 
 
-def measure(fn: Callable[[], object], repeat: int, number: int) -> dict[str, float]:
+def measure(
+    fn: Callable[[], object], repeat: int, number: int, tick: Tick = _no_tick
+) -> dict[str, float]:
     """Median and interquartile range, in seconds per call, of ``repeat`` timings of
-    ``number`` calls each."""
-    return side_by_side({"fn": fn}, repeat, number)["fn"]
+    ``number`` calls each; ``tick`` after each timing."""
+    return side_by_side({"fn": fn}, repeat, number, tick)["fn"]
 
 
 def side_by_side(
-    fns: dict[str, Callable[[], object]], repeat: int, number: int
+    fns: dict[str, Callable[[], object]], repeat: int, number: int, tick: Tick = _no_tick
 ) -> dict[str, dict[str, float]]:
-    """Like ``measure`` for several functions, interleaved so a noisy moment hits them all."""
+    """Like ``measure`` for several functions, interleaved so a noisy moment hits them all;
+    ``tick`` after each round (one timing of each)."""
     for fn in fns.values():
         fn()
     samples: dict[str, list[float]] = {name: [] for name in fns}
@@ -85,6 +99,7 @@ def side_by_side(
             for _ in range(number):
                 fn()
             samples[name].append((time.perf_counter() - start) / number)
+        tick()
     out = {}
     for name, s in samples.items():
         q1, _, q3 = statistics.quantiles(s, n=4) if len(s) > 1 else (s * 3)
@@ -92,7 +107,19 @@ def side_by_side(
     return out
 
 
-def per_query_and_peers(rec: Recommender, repeat: int, number: int) -> dict[str, Any]:
+def naive_repeat(repeat: int) -> int:
+    """The naive search is slow: it is timed fewer times."""
+    return max(3, repeat // 5)
+
+
+def per_query_steps(repeat: int) -> int:
+    """The rounds ``per_query_and_peers`` times: two reports with their peers, the red flag."""
+    return 2 * (repeat + naive_repeat(repeat)) + repeat
+
+
+def per_query_and_peers(
+    rec: Recommender, repeat: int, number: int, tick: Tick = _no_tick
+) -> dict[str, Any]:
     """Every query, its engine share and its peers, interleaved in one loop."""
     clips = peers.ClipsPeer(rec)
     strong = peers.CompiledClipsPeer(rec)  # the walks compiled at load, one rule per edge
@@ -110,8 +137,9 @@ def per_query_and_peers(rec: Recommender, repeat: int, number: int) -> dict[str,
             },
             repeat,
             number,
+            tick,
         )
-        naive = measure(lambda z=zones: peers.naive_networkx(rec, z), max(3, repeat // 5), 1)
+        naive = measure(lambda z=zones: peers.naive_networkx(rec, z), naive_repeat(repeat), 1, tick)
         q = times["recommend"]["median_s"]
         out["per_query"][name] = times["recommend"]
         out["engine_share"][name] = {
@@ -133,11 +161,11 @@ def per_query_and_peers(rec: Recommender, repeat: int, number: int) -> dict[str,
             "ratio_to_rehabgraph": naive["median_s"] / q,
             "same_exercises": peers.naive_networkx(rec, zones) == ours,
         }
-    out["per_query"]["red flag"] = measure(lambda: rec.recommend(RED_FLAG), repeat, number)
+    out["per_query"]["red flag"] = measure(lambda: rec.recommend(RED_FLAG), repeat, number, tick)
     return out
 
 
-def text_layer(rec: Recommender, repeat: int, number: int) -> dict[str, Any]:
+def text_layer(rec: Recommender, repeat: int, number: int, tick: Tick = _no_tick) -> dict[str, Any]:
     """What reading a person's words costs: a one-site report alone, with a 200-character
     symptom sentence (read once, then remembered), and with a sentence never seen before (read
     from scratch each time), interleaved in one loop."""
@@ -156,6 +184,7 @@ def text_layer(rec: Recommender, repeat: int, number: int) -> dict[str, Any]:
         },
         repeat,
         number,
+        tick,
     )
     base = times["one site"]["median_s"]
     return {
@@ -169,7 +198,8 @@ def text_layer(rec: Recommender, repeat: int, number: int) -> dict[str, Any]:
 reader_today = dt.date(2026, 11, 29)
 
 
-def cold_start(repeat: int) -> dict[str, Any]:
+def cold_start(repeat: int, tick: Tick = _no_tick) -> dict[str, Any]:
+    """Fresh processes: ``repeat`` rounds of two, then one split into its steps."""
     query = (
         "import rehabgraph; rehabgraph.Recommender.default().recommend("
         "{'sites': [{'location': 'outer knee', 'side': 'right'}]})"
@@ -190,12 +220,13 @@ def cold_start(repeat: int) -> dict[str, Any]:
     def run(code: str) -> None:
         subprocess.run([sys.executable, "-c", code], check=True)
 
-    times = side_by_side({"ours": lambda: run(query), "bare": lambda: run(bare)}, repeat, 1)
+    times = side_by_side({"ours": lambda: run(query), "bare": lambda: run(bare)}, repeat, 1, tick)
     split = json.loads(
         subprocess.run(
             [sys.executable, "-c", steps], check=True, capture_output=True, text=True
         ).stdout
     )
+    tick()
     return {
         "rehabgraph_query": times["ours"],
         "bare_imports": times["bare"],
@@ -204,15 +235,22 @@ def cold_start(repeat: int) -> dict[str, Any]:
     }
 
 
-def batch(rec: Recommender, size: int) -> dict[str, Any]:
+def batch(rec: Recommender, size: int, tick: Tick = _no_tick) -> dict[str, Any]:
+    """``size`` reports through ``recommend_many``, timed BATCH_CHUNK at a time with ``tick``
+    between the chunks, outside the timings."""
     zones = list(rec.knowledge_base.knowledge.zones)
     reports = [
         {"sites": [{"location": zones[i % len(zones)], "side": ("left", "right")[i % 2]}]}
         for i in range(size)
     ]
-    start = time.perf_counter()
-    results = list(rec.recommend_many(reports))
-    elapsed = time.perf_counter() - start
+    results: list[Any] = []
+    elapsed = 0.0
+    for first in range(0, size, BATCH_CHUNK):
+        chunk = reports[first : first + BATCH_CHUNK]
+        start = time.perf_counter()
+        results.extend(rec.recommend_many(chunk))
+        elapsed += time.perf_counter() - start
+        tick()
     errors = sum(not isinstance(r, rehabgraph.Recommendation) for r in results)
     return {"reports": size, "seconds": elapsed, "reports_per_s": size / elapsed, "errors": errors}
 
@@ -279,7 +317,7 @@ def _load_and_compile(folder: Path) -> tuple[Recommender, dict[str, Any]]:
 def _cached_load(kb: rehabgraph.KnowledgeBase) -> dict[str, float]:
     """What the load cache does on the next start: the same KnowledgeBase from one pickle."""
     with tempfile.TemporaryFile() as f:
-        pickle.dump(kb, f, protocol=pickle.HIGHEST_PROTOCOL)
+        cache.dump(kb, f)  # as the load cache keeps it: with the compiled tables
         f.seek(0)
         start = time.perf_counter()
         with collector_paused():
@@ -313,8 +351,11 @@ def _graph_share(kb: rehabgraph.KnowledgeBase, *, with_traced_memory: bool) -> d
     }
 
 
-def _queries(rec: Recommender, repeat: int, number: int, *, with_naive: bool) -> dict[str, Any]:
-    """One query on a region in the middle of the synthetic knowledge, against its peers."""
+def _queries(
+    rec: Recommender, repeat: int, number: int, tick: Tick, *, with_naive: bool
+) -> dict[str, Any]:
+    """One query on a region in the middle of the synthetic knowledge, against its peers
+    (``repeat`` rounds, then the naive search's one)."""
     unit = max(0, (len(rec.knowledge_base.knowledge.zones) - 30) // 3 // 2)
     fixed = synthetic.synthetic_query(unit)
     answer = rec.recommend(fixed)
@@ -327,12 +368,13 @@ def _queries(rec: Recommender, repeat: int, number: int, *, with_naive: bool) ->
         "rehabgraph, bundled zone": lambda: rec.recommend(ONE_SITE),
         "CLIPS": lambda: clips.reach(zones),
     }
-    times = side_by_side(fns, repeat, number)
+    times = side_by_side(fns, repeat, number, tick)
     profile = cProfile.Profile()  # function calls per query: the same at every size, or not
     profile.runcall(rec.recommend, fixed)
     calls = sum(stat[1] for stat in pstats.Stats(profile).stats.values())  # type: ignore[attr-defined]
     if with_naive:
         times["naive networkx"] = measure(lambda: peers.naive_networkx(rec, zones), 3, 1)
+        tick()
     ours = reached(answer)
     return {
         "calls_per_query": calls,
@@ -349,29 +391,47 @@ def scale_worker(
 ) -> dict[str, Any]:
     """Load one synthetic knowledge folder and measure it (run in a fresh process, with the load
     cache off, so every load parses and checks the YAML)."""
-    traced_peak = _traced_load_peak(folder) if with_traced_memory else None
-    rec, load = _load_and_compile(folder)
-    kb = rec.knowledge_base
-    graph = kb.graph
+    steps = with_traced_memory + 3 + repeat + with_naive
+    title = f"{folder.name} nodes: load, compile, load from the cache, graph, queries"
+    with Phase(title, steps, unit="steps") as phase:
+        traced_peak = None
+        if with_traced_memory:
+            traced_peak = _traced_load_peak(folder)
+            phase.step()
+        rec, load = _load_and_compile(folder)
+        phase.step()
+        kb = rec.knowledge_base
+        graph = kb.graph
+        cached = _cached_load(kb)
+        phase.step()
+        share = _graph_share(kb, with_traced_memory=with_traced_memory)
+        phase.step()
+        queries = _queries(rec, repeat, number, phase.step, with_naive=with_naive)
     return {
         "nodes": graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
         "yaml_bytes": sum(f.stat().st_size for f in folder.glob("*.yaml")),
         **load,
-        **_cached_load(kb),
-        **_graph_share(kb, with_traced_memory=with_traced_memory),
+        **cached,
+        **share,
         "traced_peak_bytes": traced_peak,
-        **_queries(rec, repeat, number, with_naive=with_naive),
+        **queries,
     }
 
 
 def scaling(sizes: tuple[int, ...], repeat: int, number: int) -> list[dict[str, Any]]:
+    """One fresh process per size; each shows its own bar (stderr is passed through)."""
     bundled = Recommender.default().knowledge_base.graph.number_of_nodes()
     rows = []
     with tempfile.TemporaryDirectory(prefix="rehabgraph-synthetic-") as tmp:
-        for size in sizes:
+        for index, size in enumerate(sizes, 1):
+            print(
+                f"   size {index} of {len(sizes)}: writing {size:,} nodes of synthetic knowledge",
+                file=sys.stderr,
+                flush=True,
+            )
             folder = synthetic.write_synthetic(
-                Path(tmp) / str(size), synthetic.units_for(size, bundled)
+                Path(tmp) / f"{size:,}", synthetic.units_for(size, bundled)
             )
             cmd = [sys.executable, __file__, "--scale-worker", str(folder)]
             cmd += ["--repeat", str(repeat), "--number", str(number)]
@@ -380,7 +440,7 @@ def scaling(sizes: tuple[int, ...], repeat: int, number: int) -> list[dict[str, 
             if size <= 100_000:
                 cmd.append("--traced")
             env = {**os.environ, "REHABGRAPH_CACHE": "off"}
-            done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+            done = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True, env=env)
             row = json.loads(done.stdout)
             row["target_nodes"] = size
             rows.append(row)
@@ -464,6 +524,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     repeat, number = (5, 5) if args.quick else (30, 50)
     sizes = tuple(args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES))
+    cold_repeat = 3 if args.quick else 15
+    batch_size = 200 if args.quick else 5000
 
     rec = Recommender(rehabgraph.load_knowledge(), require_screening=False)
     results: dict[str, Any] = {
@@ -473,11 +535,33 @@ def main(argv: list[str] | None = None) -> int:
         "bundled_nodes": rec.knowledge_base.graph.number_of_nodes(),
         "bundled_edges": rec.knowledge_base.graph.number_of_edges(),
     }
-    results.update(per_query_and_peers(rec, repeat, number))
-    results["text_layer"] = text_layer(rec, repeat, number)
-    results["cold_start"] = cold_start(3 if args.quick else 15)
-    results["scaling"] = scaling(sizes, 3 if args.quick else 15, 5 if args.quick else 20)
-    results["batch"] = batch(rec, 200 if args.quick else 5000)
+    with Phase(
+        f"1 of {PHASES}: per query and peers (parts 1 and 2), {repeat} rounds of {number} calls",
+        per_query_steps(repeat),
+        unit="rounds",
+    ) as phase:
+        results.update(per_query_and_peers(rec, repeat, number, phase.step))
+    with Phase(f"2 of {PHASES}: reading words (part 1b)", repeat, unit="rounds") as phase:
+        results["text_layer"] = text_layer(rec, repeat, number, phase.step)
+    with Phase(
+        f"3 of {PHASES}: cold start (part 3), fresh processes with rehabgraph and without",
+        cold_repeat + 1,
+        unit="rounds",
+    ) as phase:
+        results["cold_start"] = cold_start(cold_repeat, phase.step)
+    with Phase(
+        f"4 of {PHASES}: scaling (part 4), {', '.join(f'{n:,}' for n in sizes)} nodes",
+        len(sizes),
+        unit="sizes",
+        bar=False,  # each size's process draws its own
+    ):
+        results["scaling"] = scaling(sizes, 3 if args.quick else 15, 5 if args.quick else 20)
+    with Phase(
+        f"5 of {PHASES}: batch (part 5), {batch_size} reports through recommend_many",
+        -(-batch_size // BATCH_CHUNK),
+        unit=f"x{BATCH_CHUNK} reports",
+    ) as phase:
+        results["batch"] = batch(rec, batch_size, phase.step)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     picture = args.out.with_name("scaling.png")
     plot(results, picture)

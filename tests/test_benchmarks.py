@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -109,10 +110,16 @@ def test_synthetic_knowledge_loads_and_keeps_its_answers(
     assert answers[0][1].exercises == answers[1][1].exercises  # the bundled answer is untouched
 
 
-def test_quick_run_writes_every_part(tmp_path: Path) -> None:
+def test_quick_run_writes_every_part(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     run = _module("run")
     out = tmp_path / "results.json"
     assert run.main(["--quick", "--out", str(out)]) == 0
+    # every phase says what it is doing and when it is done, the scaling worker's included
+    err = capfd.readouterr().err
+    for phase in range(1, run.PHASES + 1):
+        assert f"== {phase} of {run.PHASES}: " in err
+        assert re.search(rf"   {phase} of {run.PHASES}: .*: done in \d", err)
+    assert "== 1,000 nodes: load, compile" in err
     results = json.loads(out.read_text())
     assert set(results) >= {
         "per_query",

@@ -86,6 +86,7 @@ def test_inner_layers_do_not_import_outer_ones() -> None:
     "module",
     [
         "rehabgraph",
+        "rehabgraph._progress",
         "rehabgraph.api.report",
         "rehabgraph.api.loading",
         "rehabgraph.api.recommender",

@@ -3,9 +3,12 @@ with it in the load cache, so a fresh process takes the tables as they are."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rehabgraph import _progress
+from rehabgraph._log import get_logger
 from rehabgraph.api.answers import AnswerWriter
 from rehabgraph.api.pieces import AnswerPieces
 from rehabgraph.api.reading import ReportReader
@@ -22,6 +25,8 @@ from rehabgraph.knowledge.bulk import collector_paused
 from rehabgraph.text.reader import Reader
 
 __all__ = ["RecommenderParts"]
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,19 +53,25 @@ class RecommenderParts:
     @classmethod
     def build(cls, kb: KnowledgeBase) -> RecommenderParts:
         k = kb.knowledge
+        start = time.perf_counter()
+        stage, steps = "compiling", 4
+        _progress.report(stage, 0, steps)
         with collector_paused():  # many small objects, no cycles
             reader = Reader.from_knowledge(k)
             resolver = LocationResolver.from_knowledge(k, reader)
+            _progress.report(stage, 1, steps)
             safety = SafetyIndex.from_knowledge(k)
             adapter = Adapter(k)
             doser = Doser(k, adapter.easier_of, adapter.harder_of)
+            _progress.report(stage, 2, steps)
             compiled = compile_rules(kb)
+            _progress.report(stage, 3, steps)
             pieces = AnswerPieces.build(kb, compiled)
             reached: dict[str, set[str]] = {}
             for zone, matches in compiled.from_zone.items():
                 for m in matches:
                     reached.setdefault(m.exercise, set()).add(zone)
-            return cls(
+            parts = cls(
                 reader=reader,
                 resolver=resolver,
                 safety=safety,
@@ -72,3 +83,12 @@ class RecommenderParts:
                 writer=AnswerWriter(k, pieces, safety),
                 reached_from={e: tuple(sorted(z)) for e, z in reached.items()},
             )
+        _progress.report(stage, 4, steps)
+        log.debug(
+            "compiled %d rules over %d zones of %s in %.0f ms",
+            len(k.rules),
+            len(k.zones),
+            kb.version,
+            (time.perf_counter() - start) * 1000,
+        )
+        return parts

@@ -8,12 +8,14 @@ A facade over the steps of an answer, each in a module of its own: reading the r
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from rehabgraph._log import get_logger
 from rehabgraph.api.loading import load_knowledge
 from rehabgraph.api.parts import RecommenderParts
 from rehabgraph.api.programme import Programme, lay_out
@@ -57,6 +59,8 @@ from rehabgraph.suggest import close_matches
 from rehabgraph.text.reader import Reader
 
 __all__ = ["Recommender"]
+
+log = get_logger(__name__)
 
 _WEEKS_MAX = 52  # a programme runs at most a year
 # how many plans are remembered by the places they answer; one site at a time, the bundled
@@ -202,6 +206,17 @@ class Recommender:
         UnknownLocationError for a location that names no zone, InvalidReportError for a report
         that does not validate, and UnknownExerciseError for feedback on an unknown exercise.
         """
+        rec = self._recommend(report)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "recommend: zones %s -> %s, exercises %s",
+                [z.id for site in rec.sites for z in site.zones],
+                rec.status,
+                [e.exercise_id for e in rec.exercises],
+            )
+        return rec
+
+    def _recommend(self, report: PainReport | Mapping[str, Any]) -> Recommendation:
         if not isinstance(report, PainReport):
             try:
                 report = PainReport.model_validate(report)

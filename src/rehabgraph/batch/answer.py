@@ -20,7 +20,7 @@ __all__ = ["FLAT_COLUMNS", "OUTPUT_COLUMNS", "answer_rows", "recommender_for", "
 
 # the columns of a flat row (one site); any others are ignored
 FLAT_COLUMNS = ("location", "side", "intensity", "age", "answers", "symptoms", "conditions")
-# the output, row for row: the input's row number first
+#: The columns of the output, row for row: the input's row number first.
 OUTPUT_COLUMNS = (
     "row",
     "status",

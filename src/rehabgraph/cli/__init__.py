@@ -9,7 +9,7 @@ listed and exit code 1. Never a traceback.
 One module per command group, each with ``add_parser`` and ``run``: ``recommend``, ``zones``,
 ``knowledge`` (check, stats, schema), ``contract`` (``schema report|recommendation``),
 ``serve`` and ``batch``; ``_shared`` holds the exit codes, the failure messages and the
-knowledge options.
+knowledge options; ``_display`` the log lines (``-v``) and progress bars shown on stderr.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import TextIO
 
 from rehabgraph._version import __version__
 from rehabgraph.cli import batch, contract, knowledge, recommend, serve, zones
+from rehabgraph.cli._display import verbose_logging
 from rehabgraph.cli._shared import EXIT_OK
 
 __all__ = ["main"]
@@ -42,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
         description="From where it hurts to what exercise to do, and why.",
     )
     parser.add_argument("--version", action="version", version=f"rehabgraph {__version__}")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="show rehabgraph's log on stderr: -v what it loads and how long it takes, -vv more",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for group in (recommend, zones, knowledge, contract, serve, batch):
         group.add_parser(sub)
@@ -52,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
     try:
-        return _RUN[args.command](args, sys.stdout)
+        with verbose_logging(args.verbose):
+            return _RUN[args.command](args, sys.stdout)
     except BrokenPipeError:  # e.g. piped into `head`
         return EXIT_OK

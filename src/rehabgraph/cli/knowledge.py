@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, TextIO
 
+from rehabgraph.cli._display import progress_bars
 from rehabgraph.cli._shared import EXIT_KNOWLEDGE, EXIT_OK, knowledge_failure
 
 if TYPE_CHECKING:
@@ -28,6 +29,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     check.add_argument("path", nargs="?", help="the folder or pack (default: the bundled one)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        help="a progress bar per stage on stderr (default: at a terminal, for stages that take "
+        "a while; needs tqdm)",
+    )
     stats = know_sub.add_parser("stats", help="count nodes and edges, and the share cited")
     stats.add_argument("path", nargs="?", help="the folder or pack (default: the bundled one)")
     stats.add_argument("--json", action="store_true", help="print the counts as JSON")
@@ -43,13 +50,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from rehabgraph.errors import KnowledgeError
 
     try:
-        kb, label = _load_for_check(args.path)
         if args.knowledge_command == "stats":
-            return _stats(kb, out, as_json=args.json)
-        # the recommender's own checks (plan order, phrase indexes); it compiles the rules once,
-        # and lint reads them from it rather than compiling them again
-        recommender = Recommender(kb)
-        warnings = lint(kb, recommender.compiled)
+            return _stats(_load_for_check(args.path)[0], out, as_json=args.json)
+        with progress_bars(wanted=args.progress):
+            kb, label = _load_for_check(args.path)
+            # the recommender's own checks (plan order, phrase indexes); it compiles the rules
+            # once, and lint reads them from it rather than compiling them again
+            recommender = Recommender(kb)
+            warnings = lint(kb, recommender.compiled)
     except KnowledgeError as exc:
         return knowledge_failure(exc)
     out.writelines(f"warning: {warning}\n" for warning in warnings)

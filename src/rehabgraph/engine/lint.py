@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from rehabgraph import _progress
+from rehabgraph._log import get_logger
 from rehabgraph.engine.compile import CompiledRules
 from rehabgraph.engine.plan import SiteZones, plan
 from rehabgraph.errors import KnowledgeProblem
@@ -22,15 +24,20 @@ from rehabgraph.knowledge.registry import LISTS
 
 __all__ = ["guideline_contradictions", "lint"]
 
+log = get_logger(__name__)
 _SWAPS = frozenset(t for t, spec in EDGES.items() if spec.edge.swaps)
 
 
 def lint(kb: KnowledgeBase, compiled: CompiledRules) -> list[KnowledgeProblem]:
-    """Every warning about ``kb``, in a stable order."""
+    """Every warning about ``kb``, in a stable order; logged (a WARNING line) when there are any."""
     k = kb.knowledge
+    stage, steps = "linting", 4
+    _progress.report(stage, 0, steps)
     reached, fired = _reached_and_fired(kb, compiled)
+    _progress.report(stage, 1, steps)
     cited = _cited(kb)
-    return [
+    _progress.report(stage, 2, steps)
+    warnings = [
         *(
             KnowledgeProblem(
                 "zones.yaml", zone, "reaches no exercise: no rule walks from it to an exercise"
@@ -49,13 +56,26 @@ def lint(kb: KnowledgeBase, compiled: CompiledRules) -> list[KnowledgeProblem]:
             if rule.id not in fired
         ),
         *_zones_unscreened(kb),
-        *guideline_contradictions(kb, compiled),
-        *(
-            KnowledgeProblem("sources.yaml", source, "is never cited")
-            for source in k.sources
-            if source not in cited
-        ),
     ]
+    _progress.report(stage, 3, steps)
+    warnings += guideline_contradictions(kb, compiled)
+    warnings += (
+        KnowledgeProblem("sources.yaml", source, "is never cited")
+        for source in k.sources
+        if source not in cited
+    )
+    _progress.report(stage, 4, steps)
+    if warnings:
+        log.warning(
+            "knowledge %s: %d lint warning%s, the first: %s",
+            k.version,
+            len(warnings),
+            "s" if len(warnings) != 1 else "",
+            warnings[0],
+        )
+    for warning in warnings:
+        log.debug("lint: %s", warning)
+    return warnings
 
 
 def _reached_and_fired(kb: KnowledgeBase, compiled: CompiledRules) -> tuple[set[str], set[str]]:

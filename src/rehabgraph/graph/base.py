@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from rehabgraph import _progress
+from rehabgraph._log import get_logger
 from rehabgraph.graph.build import build_graph
-from rehabgraph.graph.cache import cached, rewrite
+from rehabgraph.graph.cache import cache_folder, cached, rewrite
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.bulk import collector_paused
 from rehabgraph.knowledge.yaml_io import MAX_FILE_BYTES
 
 __all__ = ["KnowledgeBase"]
 
+log = get_logger(__name__)
 T = TypeVar("T")
 
 
@@ -36,19 +41,40 @@ class KnowledgeBase:
         cls, path: Path, extra: Sequence[Path] = (), max_file_bytes: int = MAX_FILE_BYTES
     ) -> KnowledgeBase:
         """Load a knowledge folder with packs, or take it from the load cache (graph.cache)."""
+        built = False
 
         def build() -> KnowledgeBase:
             from rehabgraph.knowledge.loader import read_knowledge  # not needed on a cache hit
 
+            nonlocal built
+            built = True
             with collector_paused():
                 knowledge = read_knowledge(path, extra, max_file_bytes)
-                return cls(knowledge=knowledge, graph=build_graph(knowledge))
+                _progress.report("building the graph", 0, 1)
+                graph = build_graph(knowledge)
+                _progress.report("building the graph", 1, 1)
+                return cls(knowledge=knowledge, graph=graph)
 
+        log.debug("loading knowledge from %s, packs: %s", path, [str(p) for p in extra] or "none")
+        start = time.perf_counter()
         with collector_paused():
             kb, entry = cached(
                 [Path(path), *map(Path, extra)], f"max_file_bytes={max_file_bytes}", build
             )
         object.__setattr__(kb, "entry", entry)
+        if log.isEnabledFor(logging.INFO):
+            how = "parsed and checked" if built else "from the load cache"
+            if built and cache_folder() is None:
+                how += ", load cache off"
+            log.info(
+                "loaded knowledge %s from %s: %d nodes, %d edges in %.0f ms (%s)",
+                kb.version,
+                kb.path,
+                kb.graph.number_of_nodes(),
+                kb.graph.number_of_edges(),
+                (time.perf_counter() - start) * 1000,
+                how,
+            )
         return kb
 
     def prepare(self, name: str, build: Callable[[], T]) -> T:

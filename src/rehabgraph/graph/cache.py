@@ -25,9 +25,11 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
-__all__ = ["cache_folder", "cached", "rewrite"]
+from rehabgraph._log import get_logger
+
+__all__ = ["cache_folder", "cached", "dump", "rewrite"]
 
 T = TypeVar("T")
 _FORMAT = 2
@@ -35,6 +37,7 @@ _FORMAT = 2
 # compiles from it (kept in the same entry, so a fresh process need not compile it again)
 _LAYERS = ("knowledge", "graph", "text", "engine", "api")
 KEEP = 16  # entries kept; older ones are removed when a new one is written
+log = get_logger(__name__)
 
 
 def cache_folder() -> Path | None:
@@ -101,6 +104,7 @@ def cached(folders: Sequence[Path], salt: str, build: Callable[[], T]) -> tuple[
     where = cache_folder()
     key = _key(folders, salt) if where is not None else None
     if where is None or key is None:
+        log.debug("load cache %s", "off" if where is None else "unused: a file cannot be read")
         return build(), None
     entry = where / f"knowledge-{key}.pickle"
     with contextlib.suppress(Exception):  # missing, unreadable or from a broken write: rebuild
@@ -108,7 +112,9 @@ def cached(folders: Sequence[Path], salt: str, build: Callable[[], T]) -> tuple[
             # only our own pickles: the folder is made 0700, yours alone (README, "Loading and
             # speed")
             value: T = pickle.load(f)  # noqa: S301
+        log.debug("load cache hit: %s", entry)
         return value, entry
+    log.debug("load cache miss: %s", entry)
     value = build()
     rewrite(entry, value)
     return value, entry
@@ -122,12 +128,18 @@ def rewrite(entry: Path, value: object) -> None:
         handle, name = tempfile.mkstemp(dir=where, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as f:
-                _Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+                dump(value, f)
             Path(name).replace(entry)  # whole or not at all, even with another process racing
+            log.debug("load cache written: %s", entry)
         except BaseException:
             Path(name).unlink(missing_ok=True)
             raise
         _evict(where)
+
+
+def dump(value: object, file: BinaryIO) -> None:
+    """Pickle ``value`` as the cache keeps it (read-only mappings included)."""
+    _Pickler(file, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
 
 
 class _Pickler(pickle.Pickler):

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from rehabgraph import _progress
 from rehabgraph.knowledge.models import PackManifest
 from rehabgraph.knowledge.registry import FILES, knowledge_file
 from rehabgraph.knowledge.yaml_io import MAX_FILE_BYTES, read_yaml
@@ -56,11 +57,19 @@ def read_layers(
 ) -> Layers:
     """Read the base folder, then each pack over it, in order."""
     layers = Layers()
-    for spec in sorted(FILES, key=lambda f: f.key is None):  # the list files first
-        if spec.base and (base / spec.name).exists():
-            layers.files[spec.name] = read_yaml(base / spec.name, spec.name, max_file_bytes)
-    for pack in packs:
+    names = [
+        spec.name
+        for spec in sorted(FILES, key=lambda f: f.key is None)  # the list files first
+        if spec.base and (base / spec.name).exists()
+    ]
+    stage, total = "reading YAML", len(names) + len(packs)
+    _progress.report(stage, 0, total)
+    for done, name in enumerate(names, 1):
+        layers.files[name] = read_yaml(base / name, name, max_file_bytes)
+        _progress.report(stage, done, total)
+    for done, pack in enumerate(packs, len(names) + 1):
         _add_pack(layers, Path(pack), max_file_bytes)
+        _progress.report(stage, done, total)
     return layers
 
 

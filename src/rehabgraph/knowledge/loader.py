@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from rehabgraph import _progress
+from rehabgraph._log import get_logger
 from rehabgraph.errors import KnowledgeError
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.checks import Problems, check_knowledge
@@ -30,6 +32,7 @@ __all__ = ["KNOWLEDGE_FILES", "read_knowledge"]
 M = TypeVar("M", bound=BaseModel)
 
 KNOWLEDGE_FILES = LIST_FILES
+log = get_logger(__name__)
 _SHOWN_MAX = 60  # a longer value a problem quotes is cut to this many characters, "..." included
 
 
@@ -48,22 +51,32 @@ def read_knowledge(
     problems = Problems(layers)
     read = {
         spec.name: _read_file(spec, layers.files.get(spec.name), problems)
-        for spec in sorted(FILES, key=lambda f: f.key is not None)  # the mapping files first
-        if spec.base
+        for spec in _progress.tracked(
+            "validating entries",
+            [s for s in sorted(FILES, key=lambda f: f.key is not None) if s.base],
+        )  # the mapping files first
     }
+    _progress.report("checking", 0, 4)
     tables = _tables(read, problems)
     families = derive_families(tables["exercises"], problems)
     exercises = expand_before(families, problems)
+    _progress.report("checking", 1, 4)
     tables["exercises"] = MappingProxyType(
         check_reach(tables["regions"], tables["zones"], exercises, problems)
     )
+    _progress.report("checking", 2, 4)
     tables["recommendations"] = MappingProxyType(
         expand_requirements(
             tables["recommendations"], tables["guidelines"], tables["exercises"], problems
         )
     )
+    _progress.report("checking", 3, 4)
     check_knowledge(read, tables, problems)
+    _progress.report("checking", 4, 4)
+    if problems.items:
+        log.debug("%s: %d problems, not loaded", folder, len(problems.items))
     problems.raise_if_any()
+    log.debug("read %s: %s", folder, ", ".join(f"{len(v)} {k}" for k, v in tables.items()))
     rules, safety = read["rules.yaml"], read["safety.yaml"]
     return Knowledge(
         path=folder.resolve(),

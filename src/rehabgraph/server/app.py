@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import gc
 import json
-import logging
 from typing import Annotated, Any
 
+from rehabgraph._log import get_logger
 from rehabgraph.api.recommendation import Recommendation
 from rehabgraph.api.recommender import Recommender
 from rehabgraph.api.report import PainReport
@@ -40,8 +40,9 @@ except ImportError:  # pragma: no cover - exercised without the extra installed
 
 __all__ = ["MAX_BODY_BYTES", "Problem", "app_from_env", "create_app"]
 
-log = logging.getLogger("rehabgraph.server")
+log = get_logger("rehabgraph.server")  # one logger for the service, as documented
 
+#: Request bodies larger than this (64 KiB) are refused with 413.
 MAX_BODY_BYTES = 64 * 1024
 
 

@@ -11,7 +11,6 @@ configured, a request needs a bearer JWT signed by one of them, for this service
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -21,6 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from rehabgraph._log import get_logger
 from rehabgraph.api.recommendation import Recommendation
 from rehabgraph.api.recommender import Recommender
 from rehabgraph.errors import RehabgraphError
@@ -30,7 +30,7 @@ from rehabgraph.server.settings import ServeSettings
 
 __all__ = ["SERVICE_ID", "add_cds_hooks"]
 
-log = logging.getLogger("rehabgraph.server")
+log = get_logger("rehabgraph.server")  # one logger for the service, as documented
 
 SERVICE_ID = "rehabgraph-exercise-plan"
 _EXPLANATIONS_KEPT = 1024  # the latest cards' explanations, for their links
