@@ -23,7 +23,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     serve = sub.add_parser(
         "serve",
         help="run the HTTP and CDS Hooks service (needs rehabgraph[server])",
-        description="Serve POST /recommend, GET /zones, /screening, /health, CDS Hooks at "
+        description="Serve a page to try it and browse the knowledge at /, POST /recommend, "
+        "GET /zones, /screening, /health, /knowledge, the pictures at /pictures, CDS Hooks at "
         "/cds-services and OpenAPI docs at /docs.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")

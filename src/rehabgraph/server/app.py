@@ -1,15 +1,16 @@
-"""The FastAPI application: /recommend, /zones, /screening, /health and CDS Hooks.
+"""The FastAPI application: /recommend, /zones, /screening, /health, CDS Hooks, and the page at
+/ with what it reads (/body-map, /knowledge, /pictures).
 
 Bad input answers 422 with one shape, ``Problem`` (what is wrong, and close matches or every
 field's error where there are some); anything else is a bug: it is logged and answers 500. A
 report that does not validate is still read for red flags first: a red flag beside a bad field
 answers 200 with the referral and the field's error in ``problems``.
 
-Served as shipped: the API docs (Swagger UI at /docs, ReDoc at /redoc) come from the package
-(fastapi-offline), so they work offline; responses are gzipped; browser clients are allowed by
-CORS; one log line per request (method, path, status, time; never the body) goes to the
-``rehabgraph.server`` logger; and the garbage collector's view of the loaded knowledge is frozen,
-so a collection never walks it during a request.
+Served as shipped: the page at / and the API docs (Swagger UI at /docs, ReDoc at /redoc) come
+from the package (fastapi-offline for the docs), so they work offline; responses are gzipped;
+browser clients are allowed by CORS; one log line per request (method, path, status, time; never
+the body) goes to the ``rehabgraph.server`` logger; and the garbage collector's view of the loaded
+knowledge is frozen, so a collection never walks it during a request.
 """
 
 from __future__ import annotations
@@ -87,7 +88,10 @@ def create_app(
     >>> client.get("/health").json()["status"]
     'ok'
     """
+    from rehabgraph.server.browse import add_browser
     from rehabgraph.server.cds import add_cds_hooks
+    from rehabgraph.server.page import add_page
+    from rehabgraph.server.pictures import add_pictures
 
     settings = settings or ServeSettings()
     rec = recommender or Recommender.default()
@@ -102,6 +106,9 @@ def create_app(
     app.exception_handler(RequestValidationError)(_invalid_request)
     report_parts = _add_recommend(app, rec)
     _add_lookups(app, rec)
+    add_browser(app, rec)
+    add_pictures(app, rec)
+    add_page(app, rec)
     openapi = app.openapi
 
     def openapi_with_report() -> dict[str, Any]:
