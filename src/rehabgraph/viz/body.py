@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from rehabgraph.api.recommendation import Recommendation
+from rehabgraph.viz.body_panel import ZONE_ALPHA, Panel, draw_panel, muscle_mark
 from rehabgraph.viz.style import KIND_COLOURS, new_figure
 
 if TYPE_CHECKING:
@@ -57,14 +58,14 @@ def _outline(ax: Any) -> None:
 
     style: dict[str, Any] = {"fc": "#fbfbfb", "ec": "#888888", "lw": 1.0}
     for view, mid in _VIEWS.items():
-        ax.add_patch(Circle((mid, 9.3), 0.45, **style))
-        ax.add_patch(
+        ax.add_artist(Circle((mid, 9.3), 0.45, **style))
+        ax.add_artist(
             FancyBboxPatch(
                 (mid - 0.75, 5.6), 1.5, 3.1, boxstyle="round,pad=0.05,rounding_size=0.3", **style
             )
         )
         for sign in (-1, 1):
-            ax.add_patch(
+            ax.add_artist(
                 FancyBboxPatch(
                     (mid + sign * 0.42 - 0.3, 0.6),
                     0.6,
@@ -73,7 +74,7 @@ def _outline(ax: Any) -> None:
                     **style,
                 )
             )
-            ax.add_patch(
+            ax.add_artist(
                 FancyBboxPatch(
                     (mid + sign * 0.95 - 0.14, 5.5),
                     0.28,
@@ -82,8 +83,8 @@ def _outline(ax: Any) -> None:
                     **style,
                 )
             )
-            ax.add_patch(Ellipse((mid + sign * 0.95, 5.15), 0.3, 0.6, **style))  # the hand
-        ax.add_patch(Rectangle((mid - 0.15, 8.6), 0.3, 0.35, **style))  # the neck
+            ax.add_artist(Ellipse((mid + sign * 0.95, 5.15), 0.3, 0.6, **style))  # the hand
+        ax.add_artist(Rectangle((mid - 0.15, 8.6), 0.3, 0.35, **style))  # the neck
         ax.text(mid, 10.1, view, ha="center", va="bottom", fontsize=9, fontweight="bold")
         ax.text(mid - 1.25, 10.1, "R" if view == "front" else "L", fontsize=8, color="#666666")
         ax.text(mid + 1.25, 10.1, "L" if view == "front" else "R", fontsize=8, color="#666666")
@@ -110,9 +111,9 @@ def _draw_zones(
                 if site.side in (None, "both") or spot["lateral"] == 0
                 else [site.side]
             )
-            alpha = 0.45 if site.side is None else 0.75
+            alpha = ZONE_ALPHA["unsaid" if site.side is None else "said"]
             for side in sides:
-                ax.add_patch(
+                ax.add_artist(
                     Ellipse(
                         (_x(spot["view"], side, spot["lateral"]), spot["y"]),
                         spot.get("w", 0.45),
@@ -145,19 +146,33 @@ def _referring_muscles(
 
 _UPPER_VIEW = (4.6, 10.45)  # the heights shown when every zone drawn is in the upper body
 _UPPER_FROM = 4.8  # a zone at or above this height is in the upper body
+_MARK = 0.2  # a muscle's mark reaches this far from its centre, in map units
 
 
-def _upper_only(rec: Recommendation, layout: dict[str, Any]) -> bool:
-    """Whether every zone of the plan that has a place on the map is in the upper body."""
+def _upper_only(rec: Recommendation, layout: dict[str, Any], muscles: list[str]) -> bool:
+    """Whether every zone of the plan that has a place on the map is in the upper body, and
+    every muscle marked lies within the upper body's view (a mark left out of the view would
+    leave its number floating outside the map)."""
     spots = [layout["zones"].get(z.id) for site in rec.sites for z in site.zones]
     heights = [spot["y"] for spot in spots if spot is not None]
-    return bool(heights) and min(heights) >= _UPPER_FROM
+    marks = [layout["muscles"][m]["y"] for m in muscles if m in layout["muscles"]]
+    return (
+        bool(heights)
+        and min(heights) >= _UPPER_FROM
+        and min(marks, default=_UPPER_FROM) >= _UPPER_VIEW[0] + _MARK
+    )
+
+
+_MAP_H = 5.6  # the height of the map, title included, in inches
+_WIDTH = 8.0
+_PANEL = (0.63, 0.35)  # the panel's left, as a share of the width, and its right margin
 
 
 def body_map(rec: Recommendation) -> Figure:
     """A front and back body outline with the painful zones shaded on the reported side (both
     sides, lighter, when no side was given) and the muscles whose trigger points refer there
-    marked with numbers listed beside the figure. Returns a matplotlib Figure.
+    marked with numbers; beside it a key to the marks and the numbered muscles. Returns a
+    matplotlib Figure.
 
     >>> from rehabgraph import Recommender
     >>> fig = body_map(Recommender.default().recommend({"sites": [{"location": "heel"}]}))
@@ -165,44 +180,39 @@ def body_map(rec: Recommendation) -> Figure:
     'Where it hurts, and the muscles that can refer pain there'
     """
     layout = _layout()
-    fig = new_figure(width=8.0, height=5.6)
+    fig = new_figure(width=_WIDTH, height=_MAP_H)
     ax = fig.add_axes((0.0, 0.0, 0.62, 0.93))
     ax.set_xlim(-3.2, 3.2)
-    ax.set_ylim(0.2, 10.8)
+    ax.set_ylim(-0.05, 10.8)  # room below the soles for a mark drawn there
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title("Where it hurts, and the muscles that can refer pain there", fontsize=10)
     _outline(ax)
     not_drawn, zones_drawn = _draw_zones(ax, rec, layout)
     muscles, muscle_sides = _referring_muscles(rec, zones_drawn)
-    legend = []
+    names = []
     for number, (muscle, name) in enumerate(sorted(muscles.items(), key=lambda m: m[1]), 1):
         spot = layout["muscles"].get(muscle)
         if spot is None:
-            legend.append(f"{number}. {name} (not drawn)")
+            names.append(f"{name} (no place on this map)")
             continue
-        legend.append(f"{number}. {name}")
+        names.append(name)
         for side in sorted(muscle_sides.get(muscle, {"right"})):
-            x = _x(spot["view"], side, spot["lateral"])
-            ax.plot(
-                [x],
-                [spot["y"]],
-                marker="o",
-                ms=10,
-                mfc=KIND_COLOURS["muscle"],
-                mec="#8a6d1d",
-                lw=0,
-                alpha=0.85,
-                zorder=4,
-            )
-            ax.text(x, spot["y"], str(number), ha="center", va="center", fontsize=7, zorder=5)
-    if _upper_only(rec, layout):  # the upper body, drawn larger
+            muscle_mark(ax, _x(spot["view"], side, spot["lateral"]), spot["y"], number)
+    if _upper_only(rec, layout, list(muscles)):  # the upper body, drawn larger
         ax.set_ylim(*_UPPER_VIEW)
-    side_ax = fig.add_axes((0.63, 0.0, 0.37, 0.93))
-    side_ax.axis("off")
-    lines = ["Muscles whose trigger points", "can refer pain to these places:", ""]
-    lines += legend or ["(none in this plan)"]
-    if not_drawn:
-        lines += ["", "Not drawn: " + ", ".join(not_drawn)]
-    side_ax.text(0.0, 0.95, "\n".join(lines), va="top", ha="left", fontsize=8.5)
+    panel = fig.add_axes((_PANEL[0], 0.0, 1 - _PANEL[0], 1.0))
+    panel.axis("off")
+    panel_w = _WIDTH * (1 - _PANEL[0]) - _PANEL[1]
+    shading = frozenset(
+        "unsaid" if side is None else "said"
+        for zone, side in zones_drawn.items()
+        if zone in layout["zones"]
+    )
+    bottom = draw_panel(fig, panel, Panel(shading, names, not_drawn), (0.45, panel_w))
+    height = max(_MAP_H, bottom + 0.2)
+    fig.set_size_inches(_WIDTH, height)
+    ax.set_position((0.0, (height - _MAP_H) / height, 0.62, 0.93 * _MAP_H / height))
+    panel.set_xlim(0, _WIDTH * (1 - _PANEL[0]))
+    panel.set_ylim(height, 0)
     return fig

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from rehabgraph.errors import MissingDependencyError
@@ -10,7 +11,18 @@ from rehabgraph.errors import MissingDependencyError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["EDGE_WORDS", "KIND_COLOURS", "KIND_ORDER", "new_figure", "overlaps", "wrap"]
+__all__ = [
+    "EDGE_STYLES",
+    "EDGE_WORDS",
+    "KIND_COLOURS",
+    "KIND_ORDER",
+    "STEP_COLOUR",
+    "fit",
+    "new_figure",
+    "overlaps",
+    "size_of",
+    "wrap",
+]
 
 KIND_ORDER = ("zone", "recommendation", "muscle", "imbalance", "exercise", "condition")
 KIND_COLOURS = {
@@ -39,8 +51,8 @@ EDGE_WORDS = {
     ("corrected_by", True): "corrects",
     ("targets", True): "worked by",
     ("targets", False): "works",
-    ("comes_before", True): "first do",
-    ("comes_before", False): "comes before",
+    ("comes_before", True): "do after",
+    ("comes_before", False): "do before",
     ("regresses_to", False): "easier version",
     ("regresses_to", True): "harder version",
     ("progresses_to", False): "harder version",
@@ -66,8 +78,54 @@ def new_figure(width: float, height: float) -> Figure:
     return fig
 
 
+# edge type -> (colour, line style) of its arrows: the legend names them
+EDGE_STYLES = {
+    "refers_pain_to": ("#c0392b", "-"),
+    "involves": ("#2a6f97", "-"),
+    "corrected_by": ("#2d8a4e", "-"),
+    "targets": ("#b5651d", "-"),
+    "covers": ("#6a4c93", "-"),
+    "recommends": ("#6a4c93", "--"),
+    "comes_before": ("#222222", "-"),
+    "regresses_to": ("#555555", ":"),
+    "progresses_to": ("#555555", ":"),
+    "contraindicates": ("#888888", "--"),
+}
+STEP_COLOUR = "#1e6b35"  # the disc behind a step number
+
+
 def wrap(text: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(text, width=width, break_on_hyphens=False)) or text
+    """``text`` in lines of about ``width`` characters, broken only between words: a word
+    longer than a line keeps its own line whole (a cut word reads as another word)."""
+    lines = textwrap.wrap(text, width=width, break_on_hyphens=False, break_long_words=False)
+    return "\n".join(lines) or text
+
+
+def size_of(fig: Figure, text: Any) -> tuple[float, float]:
+    """The width and height, in inches, of a drawn text (or any artist with a window extent).
+
+    Measured with one renderer kept for the process (at the figure's resolution) rather than
+    the figure's own: matplotlib keeps a text's measures per renderer, so the same words in
+    the next picture (headings, the legend) are not measured again."""
+    box = text.get_window_extent(_measurer(fig.dpi))
+    return box.width / fig.dpi, box.height / fig.dpi
+
+
+@cache
+def _measurer(dpi: float) -> Any:
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(1, 1, dpi)  # type: ignore[no-untyped-call]
+
+
+def fit(fig: Figure, text: Any, width: float) -> None:
+    """Wrap a drawn text between words until it is no wider than ``width`` inches (a single
+    word wider than that stays whole: it is never cut)."""
+    words = " ".join(text.get_text().split())
+    chars = len(words)
+    while size_of(fig, text)[0] > width and chars > 1:
+        chars = max(1, min(chars - 1, int(chars * 0.9)))
+        text.set_text(wrap(words, chars))
 
 
 def overlaps(fig: Figure, texts: list[Any]) -> list[tuple[str, str]]:
