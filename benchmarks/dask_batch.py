@@ -13,7 +13,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -24,27 +26,26 @@ from rehabgraph.batch import report_of_row, run_batch
 from tests.test_batch import _rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("dask_batch.json"))
-    args = parser.parse_args(argv)
+def measure(rows: int, rounds: int, tick: Callable[[], None] = lambda: None) -> dict[str, Any]:
+    """Rows per second on 1 and on 2 workers (alternating, ``rounds`` each), their ratio, and
+    whether the 2-worker answers are ``recommend_many``'s, row for row."""
     folder = Path(tempfile.mkdtemp())
     source = folder / "reports.parquet"
-    pd.DataFrame(_rows(Recommender.default(), args.rows)).to_parquet(source)
+    pd.DataFrame(_rows(Recommender.default(), rows)).to_parquet(source)
     speed: dict[int, list[float]] = {1: [], 2: []}
-    for _ in range(args.rounds):
+    summaries: dict[int, str] = {}
+    for _ in range(rounds):
         for workers in (1, 2):
             start = time.perf_counter()
             summary = run_batch(
                 source, folder / f"plans-{workers}", workers=workers, progress=False
             )
             speed[workers].append(summary.rows / (time.perf_counter() - start))
-            print(f"{workers} worker(s): {summary}", flush=True)
+            summaries[workers] = str(summary)
+            tick()
     out = pd.read_parquet(folder / "plans-2")
-    rows = pd.read_parquet(source).to_dict("records")
-    expected = Recommender.default().recommend_many(report_of_row(r) for r in rows)
+    reports = pd.read_parquet(source).to_dict("records")
+    expected = Recommender.default().recommend_many(report_of_row(r) for r in reports)
     same = all(
         (got["status"] == "error")
         if isinstance(want, Exception)
@@ -52,15 +53,26 @@ def main(argv: list[str] | None = None) -> int:
         for got, want in zip(out.to_dict("records"), expected, strict=True)
     )
     ratios = [b / a for a, b in zip(speed[1], speed[2], strict=True)]
-    result = {
-        "rows": args.rows,
+    return {
+        "rows": rows,
+        "rounds": rounds,
         "rows_per_second_1": statistics.median(speed[1]),
         "rows_per_second_2": statistics.median(speed[2]),
         "ratio_median": statistics.median(ratios),
         "ratio_min": min(ratios),
         "ratio_max": max(ratios),
         "same_as_recommend_many": same,
+        "last_summaries": summaries,
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("dask_batch.json"))
+    args = parser.parse_args(argv)
+    result = measure(args.rows, args.rounds, lambda: print(".", end="", flush=True))
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     return 0

@@ -128,6 +128,8 @@ def test_quick_run_writes_every_part(tmp_path: Path, capfd: pytest.CaptureFixtur
         "cold_start",
         "scaling",
         "batch",
+        "dask_batch",
+        "goals",
         "text_layer",
     }
     assert results["text_layer"]["ratio_sentence_new"] > 1  # reading costs something
@@ -135,4 +137,9 @@ def test_quick_run_writes_every_part(tmp_path: Path, capfd: pytest.CaptureFixtur
     assert {"CLIPS, one site", "naive networkx, one site"} <= set(results["peers"])
     assert all(row["clips_same_exercises"] for row in results["scaling"])
     assert results["batch"]["errors"] == 0
+    assert results["dask_batch"]["same_as_recommend_many"]
+    judged = {g["goal"] for g in results["goals"]}
+    assert "faster than the strong CLIPS peer, one site" in judged
+    assert "Dask batch, 2 workers over 1 on 2 cores" in judged
+    assert all(isinstance(g["met"], bool) for g in results["goals"])
     assert (tmp_path / "scaling.png").stat().st_size > 10_000
