@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -24,7 +25,12 @@ def test_committed_notebook_shows_its_pictures() -> None:
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_notebook_runs_top_to_bottom() -> None:
+def test_notebook_runs_top_to_bottom(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the kernel starts in examples/: a relative PYTHONPATH (PYTHONPATH=src) must still name
+    # this tree's code there, not an installed copy
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if paths:
+        monkeypatch.setenv("PYTHONPATH", os.pathsep.join(str(Path(p).resolve()) for p in paths))
     nb = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(
         nb,

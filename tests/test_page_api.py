@@ -218,33 +218,27 @@ def test_the_plan_pictures_are_svg_and_stable(client: TestClient) -> None:
     assert unknown.status_code == 422 and unknown.json()["suggestions"]
 
 
-def test_an_exercise_picture_when_the_viz_layer_draws_one(
+def test_an_exercise_picture_is_its_drawing_kept_once_drawn(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import rehabgraph.viz
-    from rehabgraph.viz.style import new_figure
 
-    monkeypatch.delattr(rehabgraph.viz, "draw_exercise", raising=False)
-    missing = client.get("/pictures/exercise/vmo-step-down.svg")
-    assert missing.status_code == 404 and "draws no exercises" in missing.json()["detail"]
+    response = client.get("/pictures/exercise/vmo-step-down.svg")
+    _svg(response)
+    assert "VMO step-down" in response.text  # its title, kept as text
     drawn: list[str] = []
+    real = rehabgraph.viz.draw_exercise
 
-    def draw_exercise(exercise_id: str) -> Any:
-        drawn.append(exercise_id)
-        return new_figure(2, 2)
+    def counted(exercise: Any, kb: Any = None) -> Any:
+        drawn.append(exercise)
+        return real(exercise, kb)
 
-    monkeypatch.setattr(rehabgraph.viz, "draw_exercise", draw_exercise, raising=False)
+    monkeypatch.setattr(rehabgraph.viz, "draw_exercise", counted)
     _svg(client.get("/pictures/exercise/glute-squeeze.svg"))
     _svg(client.get("/pictures/exercise/glute-squeeze.svg"))
     assert drawn == ["glute-squeeze"]  # drawn once, then kept
-    assert client.get("/pictures/exercise/no-such-thing.svg").status_code == 404
-
-    def needs_the_knowledge(kb: KnowledgeBase, exercise_id: str) -> Any:
-        assert exercise_id in kb.knowledge.exercises
-        return new_figure(2, 2)
-
-    monkeypatch.setattr(rehabgraph.viz, "draw_exercise", needs_the_knowledge)
-    _svg(client.get("/pictures/exercise/clamshell.svg"))
+    missing = client.get("/pictures/exercise/no-such-thing.svg")
+    assert missing.status_code == 404
 
 
 def test_without_matplotlib_a_picture_answers_503(

@@ -16,6 +16,7 @@ from typing import Any
 
 from rehabgraph.api.recommendation import (
     Advice,
+    EquipmentRef,
     Explanation,
     PathEdge,
     ScreeningItem,
@@ -24,10 +25,18 @@ from rehabgraph.api.recommendation import (
 )
 from rehabgraph.engine import CompiledRules, Match
 from rehabgraph.graph.base import KnowledgeBase
-from rehabgraph.knowledge.models import EVIDENCE_ORDER
+from rehabgraph.knowledge.base import Knowledge
+from rehabgraph.knowledge.models import EVIDENCE_ORDER, Exercise
 from rehabgraph.knowledge.text import one_line
 
-__all__ = ["AnswerPieces"]
+__all__ = ["AnswerPieces", "equipment_of"]
+
+
+def equipment_of(exercise: Exercise, knowledge: Knowledge) -> tuple[EquipmentRef, ...] | None:
+    """What an exercise needs, each with its name; None when the knowledge does not say."""
+    if exercise.equipment is None:
+        return None
+    return tuple(EquipmentRef(id=e, name=knowledge.equipment[e].name) for e in exercise.equipment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +66,8 @@ class AnswerPieces:
                     "dosage": e.dosage.describe(),
                     "dosage_detail": e.dosage,
                     "stop_if": one_line(e.stop_if),
+                    "equipment": equipment_of(e, k),
+                    "difficulty": e.difficulty,
                 }
                 for e in k.exercises.values()
             },

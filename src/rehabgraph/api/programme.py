@@ -12,11 +12,13 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rehabgraph.api.recommendation import Recommendation, Status
+from rehabgraph.api.pieces import equipment_of
+from rehabgraph.api.recommendation import EquipmentRef, Recommendation, Status
 from rehabgraph.api.report import Side
 from rehabgraph.engine import Adapter, Doser
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.dosing_models import Phase
+from rehabgraph.knowledge.models import DifficultyLevel
 from rehabgraph.knowledge.text import one_line
 
 __all__ = ["PhaseExercise", "Programme", "ProgrammePhase", "lay_out"]
@@ -36,6 +38,10 @@ class PhaseExercise(_Out):
     reps: int | None
     dosage: str = Field(description="The exercise's dosage, in words.")
     planned_as: str = Field(description="The exercise of the plan this is a version of.")
+    equipment: tuple[EquipmentRef, ...] | None = Field(
+        default=None, description="What this version needs; None: the knowledge does not say."
+    )
+    difficulty: DifficultyLevel | None = None
 
 
 class ProgrammePhase(_Out):
@@ -151,6 +157,8 @@ def _exercises(
                 reps=reps,
                 dosage=chosen.dosage.describe(),
                 planned_as=ex.exercise_id,
+                equipment=equipment_of(chosen, k),
+                difficulty=chosen.difficulty,
             )
         )
     return out

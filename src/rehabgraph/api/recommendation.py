@@ -7,13 +7,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from rehabgraph.api.report import PainReport, Side
-from rehabgraph.knowledge.models import Dosage
+from rehabgraph.knowledge.models import DifficultyLevel, Dosage
 
 __all__ = [
     "Advice",
     "AlsoPossible",
     "ConceptRead",
     "CorrectionRead",
+    "EquipmentRef",
     "ExcludedExercise",
     "Explanation",
     "NextSession",
@@ -93,6 +94,13 @@ class NextSession(_Out):
     sources: tuple[str, ...]
 
 
+class EquipmentRef(_Out):
+    """One thing an exercise needs (equipment.yaml): its id and what it is, in words."""
+
+    id: str
+    name: str
+
+
 class PlannedExercise(_Out):
     exercise_id: str
     name: str
@@ -112,6 +120,16 @@ class PlannedExercise(_Out):
     warnings: list[str] = Field(default_factory=list)
     next_session: NextSession | None = Field(
         default=None, description="The next session's dose, when the report has a history."
+    )
+    equipment: tuple[EquipmentRef, ...] | None = Field(
+        default=None,
+        description="What the exercise needs, as its steps say; empty: nothing (body only); "
+        "None: the knowledge does not say.",
+    )
+    difficulty: DifficultyLevel | None = Field(
+        default=None,
+        description="beginner, intermediate or advanced (the knowledge's difficulties.yaml says "
+        "what each means); None: the knowledge does not say.",
     )
 
 

@@ -6,9 +6,12 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
+from typing import Protocol
 
 from rehabgraph.api.recommendation import (
     ConceptRead,
+    EquipmentRef,
     Explanation,
     PlannedExercise,
     Recommendation,
@@ -17,7 +20,7 @@ from rehabgraph.api.recommendation import (
 )
 from rehabgraph.engine.compile import grade_words
 
-__all__ = ["explain"]
+__all__ = ["explain", "needs"]
 
 
 def explain(rec: Recommendation) -> str:
@@ -126,6 +129,9 @@ def _exercise_section(n: int, ex: PlannedExercise) -> list[str]:
         else (" (both sides)" if ex.side == "both" else "")
     )
     out = [f"{n}. {ex.name[0].upper()}{ex.name[1:]}{side}", _wrap(ex.summary, "   ", "   ")]
+    detail = needs(ex)
+    if detail:
+        out.append(_wrap(detail, "   ", "     "))
     out.append("   Why:")
     for e in ex.explanations:
         cited = f"{', '.join(e.sources)}; evidence: {e.evidence}"
@@ -137,6 +143,29 @@ def _exercise_section(n: int, ex: PlannedExercise) -> list[str]:
     out += [_wrap(f"Take care: {w}", "   ", "     ") for w in ex.warnings]
     out.append("")
     return out
+
+
+class _Detailed(Protocol):
+    """An exercise as an answer carries it: a planned exercise, or one of a programme's."""
+
+    @property
+    def equipment(self) -> Sequence[EquipmentRef] | None: ...
+
+    @property
+    def difficulty(self) -> str | None: ...
+
+
+def needs(ex: _Detailed) -> str:
+    """What an exercise needs and how hard it is, in one line: 'You need: a step or stair,
+    something sturdy to hold on to. Difficulty: advanced.' (empty when the knowledge says
+    neither)."""
+    parts = []
+    if ex.equipment is not None:
+        names = ", ".join(e.name for e in ex.equipment)
+        parts.append(f"You need: {names or 'nothing (body only)'}.")
+    if ex.difficulty is not None:
+        parts.append(f"Difficulty: {ex.difficulty}.")
+    return " ".join(parts)
 
 
 def _sources_section(rec: Recommendation) -> list[str]:

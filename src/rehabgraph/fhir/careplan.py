@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from rehabgraph.api.programme import Programme
 from rehabgraph.api.recommendation import PlannedExercise, Recommendation
+from rehabgraph.api.render import needs
 from rehabgraph.errors import InvalidReportError
 from rehabgraph.fhir.definitions import activity_url, timing
 from rehabgraph.fhir.text import narrative, sentences
@@ -134,6 +135,7 @@ def _instructions(ex: PlannedExercise) -> str:
     side = f" ({ex.side})" if ex.side else ""
     return sentences(
         f"{ex.name}{side}",
+        needs(ex),
         *(f"{i}. {s}" for i, s in enumerate(ex.steps, 1)),
         f"Dosage: {ex.dosage}",
         f"Stop if: {ex.stop_if}",
@@ -173,7 +175,9 @@ def _programme_plan(programme: Programme, subject: str, base: str | None) -> Car
             side = f" ({pe.side})" if pe.side else ""
             dose = f"{pe.sets} sets of " if pe.sets else ""
             dose += f"{pe.reps} reps" if pe.reps else pe.dosage
-            description = sentences(f"{weeks}: {pe.name}{side}, {dose}", f"Stop if: {ex.stop_if}")
+            description = sentences(
+                f"{weeks}: {pe.name}{side}, {dose}", needs(pe), f"Stop if: {ex.stop_if}"
+            )
             activity = _activity(ex, base, description)
             detail = activity["detail"]
             detail["instantiatesCanonical"] = [activity_url(pe.exercise_id, base)]

@@ -20,6 +20,10 @@ from rehabgraph.knowledge.models import (
     Adaptation,
     Condition,
     ContextLexicon,
+    DifficultiesFile,
+    Difficulty,
+    Equipment,
+    EquipmentFile,
     Exercise,
     ExercisesFile,
     Guideline,
@@ -31,6 +35,8 @@ from rehabgraph.knowledge.models import (
     Manifest,
     Muscle,
     MusclesFile,
+    Pose,
+    PosesFile,
     Principle,
     PrinciplesFile,
     Referral,
@@ -95,6 +101,14 @@ class Knowledge:
     notice_sources: tuple[str, ...]
     dosing: Annotated[DosingFile, File("dosing.yaml", layered=False, optional=True)]
     problems: Annotated[tuple[ProblemCode, ...], File("problems.yaml", ProblemsFile, optional=True)]
+    # an exercise's detail: what it needs, how hard it is, its stick figure
+    equipment: Annotated[
+        Mapping[str, Equipment], File("equipment.yaml", EquipmentFile, optional=True)
+    ]
+    difficulties: Annotated[
+        Mapping[str, Difficulty], File("difficulties.yaml", DifficultiesFile, optional=True)
+    ]
+    poses: Annotated[Mapping[str, Pose], File("poses.yaml", PosesFile, optional=True)]
     packs: tuple[str, ...] = ()
 
     @property

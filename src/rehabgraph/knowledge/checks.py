@@ -18,6 +18,7 @@ from rehabgraph.knowledge.fields import Reference, references, slots
 from rehabgraph.knowledge.fold import Folder
 from rehabgraph.knowledge.layers import Layers
 from rehabgraph.knowledge.models import (
+    DIFFICULTY_ORDER,
     EDGES,
     Exercise,
     Lexicon,
@@ -70,6 +71,7 @@ def check_knowledge(read: Mapping[str, Any], tables: Mapping[str, Any], problems
         _check_rule(rule, problems)
     _check_before(tables["exercises"], problems)
     _check_variants(tables["exercises"], problems)
+    _check_difficulty(tables["exercises"], problems)
     if read["safety.yaml"] is not None:
         _check_safety(read["safety.yaml"], problems)
     if read["lexicon.yaml"] is not None:
@@ -242,6 +244,22 @@ def _check_variants(exercises: Mapping[str, Exercise], problems: Problems) -> No
     if cycle is not None:
         loop = " -> ".join(cycle)
         problems.add(file, cycle[0], f"regressions and progressions form a loop: {loop}")
+
+
+def _check_difficulty(exercises: Mapping[str, Exercise], problems: Problems) -> None:
+    """A harder version is never at an easier level than the version it progresses from."""
+    rank = {level: i for i, level in enumerate(DIFFICULTY_ORDER)}
+    for ex in exercises.values():
+        harder = exercises.get(ex.progression.exercise) if ex.progression else None
+        if harder is None or ex.difficulty is None or harder.difficulty is None:
+            continue
+        if rank[harder.difficulty] < rank[ex.difficulty]:
+            problems.add(
+                "exercises.yaml",
+                harder.id,
+                f"difficulty: {harder.difficulty!r} is easier than {ex.difficulty!r}, the "
+                f"difficulty of {ex.id!r}, the version it progresses from",
+            )
 
 
 def _check_safety(safety: SafetyFile, problems: Problems) -> None:

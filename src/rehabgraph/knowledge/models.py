@@ -17,6 +17,14 @@ from pydantic import (
     model_validator,
 )
 
+from rehabgraph.knowledge.detail_models import (
+    DIFFICULTY_ORDER,
+    DifficultiesFile,
+    Difficulty,
+    DifficultyLevel,
+    Equipment,
+    EquipmentFile,
+)
 from rehabgraph.knowledge.fields import (
     EVIDENCE_ORDER,
     ID_PATTERN,
@@ -48,6 +56,7 @@ from rehabgraph.knowledge.lexicon_models import (
     Lexicon,
     Side,
 )
+from rehabgraph.knowledge.pose_models import Frame, Pose, PosesFile, Prop
 from rehabgraph.knowledge.safety_models import (
     URGENCY_ORDER,
     Adaptation,
@@ -60,6 +69,7 @@ from rehabgraph.knowledge.safety_models import (
 )
 
 __all__ = [
+    "DIFFICULTY_ORDER",
     "EDGES",
     "EDGE_ATTRIBUTES",
     "EDGE_ENDS",
@@ -81,10 +91,16 @@ __all__ = [
     "ContextTrigger",
     "Contraindication",
     "Corrects",
+    "DifficultiesFile",
+    "Difficulty",
+    "DifficultyLevel",
     "Dosage",
     "EdgeType",
+    "Equipment",
+    "EquipmentFile",
     "Evidence",
     "Exercise",
+    "Frame",
     "Guideline",
     "GuidelineRecommendation",
     "GuidelinesFile",
@@ -97,8 +113,11 @@ __all__ = [
     "PackManifest",
     "PathStep",
     "Pattern",
+    "Pose",
+    "PosesFile",
     "Precaution",
     "Principle",
+    "Prop",
     "Referral",
     "RegionReach",
     "RegionsFile",
@@ -350,10 +369,29 @@ class Exercise(Cited):
         list[Contraindication], Edge("contraindicates", tail="condition")
     ] = Field(default_factory=list)
     precautions: list[Precaution] = Field(default_factory=list)
+    equipment: Annotated[list[Id] | None, Ref("equipment")] = Field(
+        default=None,
+        description="What the exercise needs, by id from equipment.yaml, as its steps say; [] "
+        "when it needs nothing (body only). Left out: not stated.",
+    )
+    difficulty: Annotated[DifficultyLevel | None, Ref("difficulty")] = Field(
+        default=None,
+        description="How hard it is (difficulties.yaml says what each level means and how it "
+        "is assigned). Left out: not stated.",
+    )
 
     @property
     def family_id(self) -> str:
         return self.family or self.id
+
+    @field_validator("equipment")
+    @classmethod
+    def _each_once(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None:
+            twice = sorted({e for e in value if value.count(e) > 1})
+            if twice:
+                raise ValueError(f"named more than once: {', '.join(twice)}")
+        return value
 
 
 class RegionReach(Cited):

@@ -9,7 +9,6 @@ knowledge pictures, the same for every caller, are kept once drawn.
 
 from __future__ import annotations
 
-import inspect
 import io
 import json
 import threading
@@ -23,8 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from rehabgraph.api.recommender import Recommender
 from rehabgraph.api.report import PainReport
-from rehabgraph.errors import MissingDependencyError, RehabgraphError
-from rehabgraph.graph.base import KnowledgeBase
+from rehabgraph.errors import MissingDependencyError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -87,22 +85,6 @@ class _Kept:
         return response
 
 
-def _exercise_drawer() -> Callable[..., Figure] | None:
-    """The viz layer's exercise drawing, if this version has one (``draw_exercise``)."""
-    from rehabgraph import viz
-
-    draw: Callable[..., Figure] | None = getattr(viz, "draw_exercise", None)
-    return draw
-
-
-def _exercise_figure(draw: Callable[..., Figure], kb: KnowledgeBase, exercise_id: str) -> Figure:
-    """Call ``draw_exercise`` with the knowledge base first when it asks for one."""
-    params = list(inspect.signature(draw).parameters)
-    if params and params[0] in {"kb", "knowledge_base", "knowledge"}:
-        return draw(kb, exercise_id)
-    return draw(exercise_id)
-
-
 class _Pictures:
     """The picture endpoints over one recommender; their docstrings are the API docs'."""
 
@@ -145,19 +127,14 @@ class _Pictures:
         )
 
     async def exercise(self, exercise: str) -> Response:
-        """How to do an exercise, drawn, when this version of rehabgraph draws exercises
-        (404 when it does not: the page then shows the steps alone)."""
+        """How to do an exercise, drawn from its pose in the knowledge: the start and end
+        frames, what it needs and how hard it is (``rehabgraph.viz.draw_exercise``)."""
         if exercise not in self.kb.knowledge.exercises:
             return _no_picture(f"no exercise {exercise!r} in the knowledge")
-        draw = _exercise_drawer()
-        if draw is None:
-            return _no_picture("this version of rehabgraph draws no exercises")
-        try:
-            return await self.kept.get(
-                f"exercise:{exercise}", lambda: _exercise_figure(draw, self.kb, exercise)
-            )
-        except (TypeError, ValueError, LookupError, RehabgraphError):  # one this page cannot call
-            return _no_picture(f"no picture of {exercise!r}")
+        from rehabgraph.viz import draw_exercise
+
+        kb = self.kb
+        return await self.kept.get(f"exercise:{exercise}", lambda: draw_exercise(exercise, kb))
 
 
 def add_pictures(app: FastAPI, rec: Recommender) -> None:
