@@ -83,6 +83,8 @@ def plan(
     else:
         needs = _needs(sites, compiled, planner.zones_of)
         items, dropped = _chosen(planner.items, cap, compiled.must_follow, needs)
+        for item in items.values():  # a reason that starts at an exercise left out is no reason
+            item.matches = [m for m in item.matches if m.rule.start == "zone" or m.start in items]
     ranked = _ordered(items, compiled.must_follow)
     return Plan([items[e] for e in ranked], planner.swaps, [planner.items[e] for e in dropped])
 
