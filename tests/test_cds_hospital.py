@@ -347,3 +347,30 @@ def test_the_library_keeps_a_report_to_one_patient() -> None:
         report_from_conditions(two)
     mine = report_from_conditions(two, patient="Patient/p2")
     assert {s.side for s in mine.sites} == {"right"}
+
+
+@pytest.mark.parametrize(
+    ("site", "side", "region"),
+    [
+        ("Knee region structure", None, "knee"),  # SNOMED CT 72696002, as value sets display it
+        ("Structure of left knee region", "left", "knee"),
+        ("Entire right knee", "right", "knee"),
+        ("knee joint, left", "left", "knee"),
+        ("Shoulder region structure", None, "shoulder"),
+        ("Pain in joints of right hand", "right", "hand"),  # ICD-10-CM M25.541's display
+        ("RIGHT KNEE STRUCTURE", "right", "knee"),
+    ],
+)
+def test_a_recorded_broad_site_reads_as_every_zone_of_its_region(
+    recommender: Recommender, site: str, side: str | None, region: str
+) -> None:
+    from rehabgraph.fhir import report_from_conditions
+
+    kb = recommender.knowledge_base
+    report = report_from_conditions(
+        _bundle(_condition(text="Pain", bodySite=[{"text": site}])), kb=kb
+    )
+    zones = {s.location for s in report.sites}
+    expected = {z.id for z in kb.knowledge.zones.values() if region in z.regions}
+    assert expected and zones == expected, site
+    assert {s.side for s in report.sites} == {side}

@@ -8,11 +8,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from rehabgraph.api.loading import load_knowledge
+from rehabgraph.api.parts import RecommenderParts
 from rehabgraph.api.reading import CODE_SYSTEMS
 from rehabgraph.api.report import SNOMED_CT, PainReport
+from rehabgraph.engine import combine_sides
 from rehabgraph.errors import InvalidReportError
 from rehabgraph.graph.base import KnowledgeBase
-from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.problem_models import ProblemCode
 
 __all__ = ["report_from_conditions"]
@@ -87,14 +88,18 @@ def report_from_conditions(
         "Condition": Condition,
         "Observation": Observation,
     }
-    knowledge = (kb or load_knowledge()).knowledge
+    kb = kb or load_knowledge()
+    knowledge = kb.knowledge
     side_of = {code: side for side, code in knowledge.lexicon.side_codes.items()}
     flag_codes: dict[tuple[str, str], list[str]] = {}
     for q in knowledge.questions.values():
         for code in q.codes:
             flag_codes.setdefault((CODE_SYSTEMS[code.system], code.code), []).append(q.id)
     problem_codes = {(CODE_SYSTEMS[p.system], p.code): p for p in knowledge.problems}
-    regions = _region_zones(knowledge)
+    parts = RecommenderParts.of(kb)  # the reader, as every location is read
+    record = frozenset(
+        s for w in knowledge.lexicon.record_words for s in parts.reader.fold_phrase(w)
+    )
     sites: list[dict[str, Any]] = []
     symptoms: list[str] = []
     answers: dict[str, bool] = {}
@@ -115,7 +120,7 @@ def report_from_conditions(
         body_sites = [_site(b, side_of) for b in _body_sites(resource)]
         if not body_sites:  # a problem-list entry: its code says where (problems.yaml)
             body_sites = _coded_sites(codings, problem_codes)
-        sites.extend(s for site in body_sites for s in _whole_region(site, regions, knowledge))
+        sites.extend(s for site in body_sites for s in _whole_region(site, parts, record))
     if not sites and not answers and not symptoms:
         raise InvalidReportError("no active Condition or Observation with a bodySite")
     if not sites:  # a flag may still be read from the words; the report needs a site
@@ -156,37 +161,21 @@ def _coded_sites(
     return []
 
 
-def _region_zones(knowledge: Knowledge) -> dict[str, list[str]]:
-    """A broad word ("knee", "shoulder", "arm") -> every zone it takes in, from zones.yaml."""
-    out: dict[str, list[str]] = {}
-    for zone in knowledge.zones.values():
-        for word in zone.regions:
-            out.setdefault(word.lower(), []).append(zone.id)
-    return out
-
-
-_STRUCTURE_WORDS = frozenset({"structure", "region", "joint", "area", "of", "the"})
-
-
 def _whole_region(
-    site: dict[str, Any], regions: Mapping[str, list[str]], knowledge: Knowledge
+    site: dict[str, Any], parts: RecommenderParts, record: frozenset[str]
 ) -> list[dict[str, Any]]:
     """A site named only by a broad word ("Knee", "Right knee structure", "Pain in right knee")
     as every zone of it: a record says no more than that, and a plan for the whole region is
-    what it asks for. Other sites are left as they are."""
+    what it asks for. The words are read as the reader reads every location (folded, filler
+    and side words aside, with the lexicon's record words); other sites are left as they are."""
     text = site.get("location") or (site.get("code") or {}).get("display") or ""
-    words = text.lower().replace(",", " ").split()
-    sides = {w: side for side, ws in knowledge.lexicon.sides.items() for w in ws}
-    side = next((sides[w] for w in words if w in sides), None)
-    filler = {w.lower() for w in knowledge.lexicon.filler}
-    rest = " ".join(
-        w for w in words if w not in sides and w not in filler and w not in _STRUCTURE_WORDS
-    )
-    zones = regions.get(rest)
-    if not zones:
+    reader = parts.reader
+    key = tuple(s for s in reader.fold_phrase(text) if s not in reader.filler and s not in record)
+    found = parts.resolver.regions.get(key)
+    if not found:
         return [site]
-    chosen = site.get("side") or side
-    return [{"location": zone, **({"side": chosen} if chosen else {})} for zone in zones]
+    chosen = site.get("side") or combine_sides(set(reader.read(text).sides))
+    return [{"location": zone, **({"side": chosen} if chosen else {})} for zone in found[1]]
 
 
 def _in_use(resource: Mapping[str, Any], models: Mapping[str, type[BaseModel]]) -> bool:

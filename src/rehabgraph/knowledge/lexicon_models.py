@@ -90,3 +90,18 @@ class Lexicon(Model):
         default_factory=list,
         description="Words for body parts, so a part the zones do not cover is named as such.",
     )
+    record_words: list[Phrase] = Field(
+        default_factory=list,
+        description="Words a health record adds to a body part's name ('Knee region "
+        "structure', 'Pain in joints of right hand'): a recorded site named by a broad word "
+        "and only these (and filler) means every zone of that region.",
+    )
+    record_words_sources: Annotated[list[Id], Ref("source", entry="record_words")] = Field(
+        default_factory=list
+    )
+
+    @model_validator(mode="after")
+    def _record_words_cited(self) -> Lexicon:
+        if self.record_words and not self.record_words_sources:
+            raise ValueError("record_words need record_words_sources")
+        return self
