@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process
-
 __all__ = ["close_matches"]
 
 
@@ -19,6 +17,8 @@ def close_matches(
     >>> close_matches("vmo-stepdown", ["vmo-step-down", "glute-squeeze"])
     ['vmo-step-down']
     """
+    from rapidfuzz import fuzz, process  # on first use: its C backends take ~20 ms to load
+
     options = list(dict.fromkeys(candidates))
     found = process.extract(
         text.lower(), options, scorer=fuzz.ratio, processor=str.lower, limit=n, score_cutoff=cutoff

@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
 
-from rapidfuzz.distance import OSA
-from rapidfuzz.process import extractOne
-
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.fold import Folder
 from rehabgraph.knowledge.normalize import BREAKS, RawToken, raw_tokens
@@ -156,6 +153,11 @@ class Reader:
             return None
         if surface in self._fixed:
             return self._fixed[surface]
+        # rapidfuzz loads its C backends on import (about 20 ms): paid by the first word that
+        # may be a typo, not by every process that starts
+        from rapidfuzz.distance import OSA
+        from rapidfuzz.process import extractOne
+
         candidates = self.vocabulary.get(surface[0], ())
         limit = 1 if len(surface) < TYPO_TWO_EDITS_LENGTH else 2
         best = extractOne(
