@@ -61,6 +61,9 @@ class LocationResolver:
                 key = reader.fold_phrase(region)
                 regions.setdefault(key, (region, []))[1].append(zone.id)
                 covered.update(region.lower().split())
+        first_named: dict[str, str] = {}  # each region, in file order, by its first zone's name
+        for z in knowledge.zones.values():
+            first_named.setdefault(z.region, z.name)
         return cls(
             reader=reader,
             regions={k: (r, tuple(v)) for k, (r, v) in regions.items() if k},
@@ -68,10 +71,7 @@ class LocationResolver:
             zone_names={z.id: z.name for z in knowledge.zones.values()},
             covered=frozenset(covered),
             covered_regions=tuple(dict.fromkeys(z.region for z in knowledge.zones.values())),
-            examples=tuple(
-                {z.region: z.name for z in reversed(list(knowledge.zones.values()))}[r]
-                for r in dict.fromkeys(z.region for z in knowledge.zones.values())
-            ),
+            examples=tuple(first_named.values()),
         )
 
     def resolve(self, location: str, today: date | None = None) -> Resolution:
