@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rehabgraph.viz.style import EDGE_STYLES, size_of
+from rehabgraph.viz.style import EDGE_STYLES, arrow, size_of
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -78,7 +78,6 @@ def _lane(fig: Figure) -> float:
 
 def draw_brackets(fig: Figure, ax: Any, brackets: list[Bracket], edge: float) -> None:
     """Draw ``brackets`` right of ``edge`` (the steps' right edge)."""
-    from matplotlib.patches import FancyArrowPatch
     from matplotlib.path import Path
 
     colour, style = EDGE_STYLES["comes_before"]
@@ -100,17 +99,7 @@ def draw_brackets(fig: Figure, ax: Any, brackets: list[Bracket], edge: float) ->
         ]
         codes = [Path.MOVETO, Path.LINETO, Path.CURVE3, Path.CURVE3]
         codes += [Path.LINETO, Path.CURVE3, Path.CURVE3, Path.LINETO]
-        patch = FancyArrowPatch(
-            path=Path(verts, codes),
-            arrowstyle="-|>",
-            mutation_scale=8,
-            lw=1.0,
-            ls=style,
-            color=colour,
-            shrinkA=0,
-            shrinkB=0,
-            zorder=2,
-        )
+        patch = arrow(path=Path(verts, codes), colour=colour, style=style)
         patch.set_gid(f"before:{b.first}:{b.then}")
         ax.add_artist(patch)
         others = [

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rehabgraph.viz.style import STEP_COLOUR, fit, size_of
+from rehabgraph.viz.style import STEP_COLOUR, arrow, fit, size_of
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -64,21 +64,7 @@ def box_swatch(colour: str, edge: str = "#555555") -> Callable[[Any, float, floa
 
 def arrow_swatch(colour: str, style: str) -> Callable[[Any, float, float], None]:
     def draw(ax: Any, x: float, y: float) -> None:
-        from matplotlib.patches import FancyArrowPatch
-
-        ax.add_artist(
-            FancyArrowPatch(
-                (x, y),
-                (x + SWATCH, y),
-                arrowstyle="-|>",
-                mutation_scale=8,
-                lw=1.0,
-                ls=style,
-                color=colour,
-                shrinkA=0,
-                shrinkB=0,
-            )
-        )
+        ax.add_artist(arrow((x, y), (x + SWATCH, y), colour=colour, style=style, zorder=1))
 
     return draw
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from rehabgraph.viz.layers import Chain, Layered
-from rehabgraph.viz.style import EDGE_STYLES
+from rehabgraph.viz.style import EDGE_STYLES, arrow
 
 __all__ = ["Frame", "Placed", "draw_routes"]
 
@@ -122,21 +122,10 @@ def _route(
 
 
 def _draw(ax: Any, path: _Path, kind: str, chain: Chain) -> None:
-    from matplotlib.patches import FancyArrowPatch
     from matplotlib.path import Path
 
     colour, style = EDGE_STYLES.get(kind, ("#666666", "-"))
-    patch = FancyArrowPatch(
-        path=Path(*path),
-        arrowstyle="-|>",
-        mutation_scale=7,
-        lw=0.9,
-        ls=style,
-        color=colour,
-        shrinkA=0,
-        shrinkB=0,
-        zorder=1,
-    )
+    patch = arrow(path=Path(*path), colour=colour, style=style, scale=7, width=0.9, zorder=1)
     patch.set_gid(f"arrow:{kind}:{chain.source}:{chain.target}")
     ax.add_artist(patch)
 

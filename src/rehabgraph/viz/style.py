@@ -142,3 +142,30 @@ def overlaps(fig: Figure, texts: list[Any]) -> list[tuple[str, str]]:
             if box_a.overlaps(box_b):
                 found.append((a, b))
     return found
+
+
+def arrow(  # noqa: PLR0913 - each is a way the plan's arrows differ
+    *points: tuple[float, float],
+    path: Any = None,
+    colour: str,
+    style: str = "-",
+    scale: float = 8,
+    width: float = 1.0,
+    zorder: float = 2,
+) -> Any:
+    """One arrow of the pictures, from ``points[0]`` to ``points[1]`` or along ``path`` (a
+    matplotlib Path), ending exactly at its end (no shrinking): every arrow drawn alike."""
+    from matplotlib.patches import FancyArrowPatch
+
+    return FancyArrowPatch(
+        *points,
+        path=path,
+        arrowstyle="-|>",
+        mutation_scale=scale,
+        lw=width,
+        ls=style,
+        color=colour,
+        shrinkA=0,
+        shrinkB=0,
+        zorder=zorder,
+    )
