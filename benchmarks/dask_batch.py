@@ -20,6 +20,9 @@ from typing import Any
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # phases.py sits beside this script
+
+from phases import Phase
 
 from rehabgraph import Recommender
 from rehabgraph.batch import report_of_row, run_batch
@@ -72,7 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("dask_batch.json"))
     args = parser.parse_args(argv)
-    result = measure(args.rows, args.rounds, lambda: print(".", end="", flush=True))
+    with Phase(
+        f"{args.rows:,} reports on 1 and 2 worker processes, {args.rounds} rounds each",
+        2 * args.rounds,
+        unit="runs",
+    ) as phase:
+        result = measure(args.rows, args.rounds, phase.step)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     return 0

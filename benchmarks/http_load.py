@@ -24,8 +24,12 @@ import tempfile
 import textwrap
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # phases.py sits beside this script
+from phases import Phase
 
 CONSTANT_APP = """
 from fastapi import FastAPI
@@ -132,56 +136,91 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp())
     (tmp / "constant_app.py").write_text(CONSTANT_APP)
     results: dict[str, Any] = {"seconds": args.seconds, "cores": os.cpu_count(), "runs": {}}
-    for workers in (1, 2):
-        port_r, port_c = _free_port(), _free_port()
-        ours = _serve(
-            [
-                sys.executable,
-                "-m",
-                "rehabgraph",
-                "serve",
-                "--port",
-                str(port_r),
-                "--workers",
-                str(workers),
-                "--log-level",
-                "warning",
-            ],
-            port_r,
-            env,
-        )
-        constant = _serve(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "constant_app:app",
-                "--port",
-                str(port_c),
-                "--workers",
-                str(workers),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-                "--app-dir",
-                str(tmp),
-            ],
-            port_c,
-            env,
-        )
-        try:
-            for connections in (1, 8, 32):
-                # side by side, alternating, so the machine's noise falls on both
-                for name, port in (("rehabgraph", port_r), ("constant", port_c)):
-                    key = f"{name}, {workers} worker{'s' if workers > 1 else ''}, c={connections}"
-                    print(f"{key} ...", flush=True)
-                    results["runs"][key] = _wrk(
-                        f"http://127.0.0.1:{port}/recommend", body, connections, args.seconds
-                    )
-        finally:
-            for proc in (ours, constant):
-                proc.terminate()
-                proc.wait(timeout=30)
+    with Phase(
+        f"wrk against rehabgraph and the constant app: 1 and 2 workers, concurrency 1, 8 and "
+        f"32, {args.seconds} s each",
+        12,
+        unit="runs",
+    ) as phase:
+        for workers in (1, 2):
+            _runs(
+                workers,
+                body=body,
+                env=env,
+                tmp=tmp,
+                seconds=args.seconds,
+                results=results,
+                step=phase.step,
+            )
+    _table(results)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten: {args.out}")
+    return 0
+
+
+def _runs(  # noqa: PLR0913 - one worker count's runs, with where they go
+    workers: int,
+    *,
+    body: str,
+    env: dict[str, str],
+    tmp: Path,
+    seconds: int,
+    results: dict[str, Any],
+    step: Callable[[], None],
+) -> None:
+    """Both apps on ``workers`` workers, driven at each concurrency, alternating."""
+    port_r, port_c = _free_port(), _free_port()
+    ours = _serve(
+        [
+            sys.executable,
+            "-m",
+            "rehabgraph",
+            "serve",
+            "--port",
+            str(port_r),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        port_r,
+        env,
+    )
+    constant = _serve(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "constant_app:app",
+            "--port",
+            str(port_c),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "--app-dir",
+            str(tmp),
+        ],
+        port_c,
+        env,
+    )
+    try:
+        for connections in (1, 8, 32):
+            # side by side, alternating, so the machine's noise falls on both
+            for name, port in (("rehabgraph", port_r), ("constant", port_c)):
+                key = f"{name}, {workers} worker{'s' if workers > 1 else ''}, c={connections}"
+                results["runs"][key] = _wrk(
+                    f"http://127.0.0.1:{port}/recommend", body, connections, seconds
+                )
+                step()
+    finally:
+        for proc in (ours, constant):
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def _table(results: dict[str, Any]) -> None:
     print(f"\n{'run':<34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}")
     for key, r in results["runs"].items():
         ratio = ""
@@ -190,9 +229,6 @@ def main(argv: list[str] | None = None) -> int:
             r["ratio_to_constant"] = r["rps"] / other["rps"]
             ratio = f"{r['ratio_to_constant']:.2f}x"
         print(f"{key:<34}{r['rps']:>9.0f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{ratio:>8}")
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nwritten: {args.out}")
-    return 0
 
 
 if __name__ == "__main__":
