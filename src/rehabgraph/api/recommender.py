@@ -72,7 +72,9 @@ class Recommender:
     """Turns a :class:`PainReport` into a :class:`Recommendation`.
 
     Build it once: it compiles the knowledge's rules, screening questions and text reader when
-    it is created, and is read-only afterwards, so one instance can serve many threads.
+    it is created (once per knowledge base, kept with it in the load cache), and its answers
+    are read-only afterwards, so one instance can serve many threads. A plan that depends only
+    on where it hurts is made the first time those places are asked about and reused.
 
     Safe by default: a report whose screening questions for its zones are not all answered gets
     ``status == "needs_screening"``, the questions in ``screening``, and no exercises. An app
