@@ -171,9 +171,7 @@ def per_query_and_peers(
 def afresh(rec: Recommender, report: dict[str, Any]) -> object:
     """``recommend`` with nothing remembered from earlier reports: the site read, the screening
     decided and the plan made anew (what the first report on a place costs)."""
-    rec._made.clear()  # noqa: SLF001
-    rec._reading._sites.clear()  # noqa: SLF001
-    rec.safety.screened.clear()
+    rec._forget()  # noqa: SLF001
     return rec.recommend(report)
 
 

@@ -16,9 +16,7 @@ from tests.strategies import noisy_report, valid_report
 
 def _afresh(recommender: Recommender, report: dict[str, Any]) -> Recommendation:
     """The answer with nothing remembered: every site read and every plan made anew."""
-    recommender._made.clear()
-    recommender._reading._sites.clear()
-    recommender.safety.screened.clear()
+    recommender._forget()
     return recommender.recommend(report)
 
 
@@ -75,7 +73,7 @@ def test_a_plan_with_history_or_feedback_is_never_remembered(recommender: Recomm
         "sites": [{"location": "outer knee", "side": "right"}],
         "feedback": [{"exercise_id": "vmo-step-down", "pain_during": 6}],
     }
-    recommender._made.clear()
+    recommender._forget()
     rec = recommender.recommend(report)
     assert "vmo-step-down-low" in [e.exercise_id for e in rec.exercises]
     assert not recommender._made
@@ -91,9 +89,7 @@ def test_any_sequence_of_reports_answers_as_made_afresh(reports: list[dict[str, 
     cold = _COLD
     for report in reports:
         (again,) = warm.recommend_many([report])
-        cold._made.clear()
-        cold._reading._sites.clear()
-        cold.safety.screened.clear()
+        cold._forget()
         (fresh,) = cold.recommend_many([report])
         assert _dump(again) == _dump(fresh)
 

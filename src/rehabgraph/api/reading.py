@@ -153,6 +153,10 @@ class ReportReader:
             zone_words,
         )
 
+    def forget(self) -> None:
+        """Drop the sites read before (tests and benchmarks of a first reading)."""
+        self._sites.clear()
+
     def read(self, report: PainReport, today: date) -> ReadReport:
         out = ReadReport(
             place_flags=self.place_flags,

@@ -94,21 +94,12 @@ class Recommender:
     """
 
     __slots__ = (
-        "_adapter",
-        "_compiled",
-        "_doser",
         "_kb",
         "_made",
         "_max_exercises",
-        "_pieces",
-        "_reached_from",
-        "_reader",
-        "_reading",
+        "_parts",
         "_require_screening",
-        "_resolver",
-        "_safety",
         "_scoring",
-        "_writer",
     )
 
     def __init__(
@@ -128,17 +119,7 @@ class Recommender:
             scoring = scoring.model_copy(update={"max_exercises": max_exercises})
         self._scoring = scoring
         self._made: dict[tuple[SiteZones, ...], _Made] = {}
-        parts = RecommenderParts.of(kb)
-        self._reader = parts.reader
-        self._resolver = parts.resolver
-        self._safety = parts.safety
-        self._adapter = parts.adapter
-        self._doser = parts.doser
-        self._compiled = parts.compiled
-        self._pieces = parts.pieces
-        self._reading = parts.reading
-        self._writer = parts.writer
-        self._reached_from = parts.reached_from
+        self._parts = RecommenderParts.of(kb)
 
     @classmethod
     def default(cls) -> Recommender:
@@ -153,25 +134,32 @@ class Recommender:
     @property
     def compiled(self) -> CompiledRules:
         """The rules compiled when the recommender was built (lint reads them, not again)."""
-        return self._compiled
+        return self._parts.compiled
 
     @property
     def resolver(self) -> LocationResolver:
-        return self._resolver
+        return self._parts.resolver
 
     @property
     def reader(self) -> Reader:
         """The text reader every free-text field goes through."""
-        return self._reader
+        return self._parts.reader
 
     @property
     def safety(self) -> SafetyIndex:
         """The screening questions, indexed by zone and code at load time."""
-        return self._safety
+        return self._parts.safety
 
     @property
     def require_screening(self) -> bool:
         return self._require_screening
+
+    def _forget(self) -> None:
+        """Drop what earlier answers left to reuse: plans, sites read, screenings decided
+        (for the tests and benchmarks that compare or time a first answer)."""
+        self._made.clear()
+        self._parts.reading.forget()
+        self._parts.safety.screened.clear()
 
     def screening(self, report: PainReport | Mapping[str, Any]) -> list[ScreeningItem]:
         """The screening questions that apply to the report's zones and are still open.
@@ -179,8 +167,8 @@ class Recommender:
         Answering one can open others (the Ottawa knee questions follow "was there an injury?").
         """
         report = _as_report(report)
-        read = self._reading.read(report, report.reported_on or _local_today())
-        return self._writer.screening_items(self._screen(report, read).unanswered)
+        read = self._parts.reading.read(report, report.reported_on or _local_today())
+        return self._parts.writer.screening_items(self._screen(report, read).unanswered)
 
     def recommend_many(
         self, reports: Iterable[PainReport | Mapping[str, Any]]
@@ -224,9 +212,9 @@ class Recommender:
                 report = PainReport.model_validate(report)
             except InvalidReportError as exc:
                 return self._refer_invalid(report, exc)
-        read = self._reading.read(report, report.reported_on or _local_today())
+        read = self._parts.reading.read(report, report.reported_on or _local_today())
         screen = self._screen(report, read)
-        writer = self._writer
+        writer = self._parts.writer
         if screen.present:  # the red-flag decision comes before anything else can fail
             problems = [str(e) for e in read.errors]
             if screen.unknown_answers:
@@ -286,7 +274,7 @@ class Recommender:
             raise ValueError(f"weeks must be from 1 to {_WEEKS_MAX}")
         rec = self.recommend(report)
         first = start or (rec.report.reported_on if rec.report else None) or _local_today()
-        return lay_out(rec, self._adapter, self._doser, weeks, first)
+        return lay_out(rec, self._parts.adapter, self._parts.doser, weeks, first)
 
     def why_not(self, report: PainReport | Mapping[str, Any], exercise_id: str) -> WhyNot:
         """Why ``exercise_id`` is, or is not, in the plan for ``report``.
@@ -302,7 +290,7 @@ class Recommender:
             k,
             self.recommend(report),
             exercise_id,
-            self._reached_from,
+            self._parts.reached_from,
             self._scoring.max_exercises,
         )
 
@@ -310,7 +298,7 @@ class Recommender:
 
     def _screen(self, report: PainReport, read: ReadReport) -> Screening:
         """The red-flag decision: answers, age and every text's flags, in one step."""
-        return self._safety.screen(
+        return self._parts.safety.screen(
             read.zones,
             report.answers,
             TextSaid(read.flags, tuple(read.ages), unread=bool(read.unread_symptoms)),
@@ -320,7 +308,7 @@ class Recommender:
     def _refer_invalid(self, raw: Any, exc: InvalidReportError) -> Recommendation:
         """A report that does not validate still refers when a red flag can be read in it."""
         today = _local_today()
-        texts = self._reading.read_loose(raw, today)
+        texts = self._parts.reading.read_loose(raw, today)
         answers = raw.get("answers") if isinstance(raw, Mapping) else None
         said = (
             {k: True for k, v in answers.items() if isinstance(k, str) and v is True}
@@ -328,10 +316,10 @@ class Recommender:
             else {}
         )
         flags = [m for _, r in texts for m in r.of("flag")]
-        screen = self._safety.screen((), said, TextSaid(flags))
+        screen = self._parts.safety.screen((), said, TextSaid(flags))
         if not screen.present:
             raise exc
-        writer = self._writer
+        writer = self._parts.writer
         return writer.answer(
             "refer",
             [],
@@ -381,7 +369,7 @@ class Recommender:
             made = self._make_plan(read, feedback, steps)
             if key is not None and len(self._made) < _MADE_MAX:
                 self._made[key] = made
-        return self._writer.answer(
+        return self._parts.writer.answer(
             made.status,
             read.sites,
             report,
@@ -402,7 +390,7 @@ class Recommender:
         """The plan's own part of an answer: its exercises, what was left out and why, and
         the warnings the plan itself gives."""
         warnings: list[str] = []
-        writer = self._writer
+        writer = self._parts.writer
         conditions = read.conditions
         held = frozenset(conditions)
         moves = {
@@ -412,11 +400,11 @@ class Recommender:
         }
         result = plan(
             read.site_zones,
-            self._compiled,
+            self._parts.compiled,
             self._scoring,
             self._adapting(read, held, feedback, moves),
         )
-        family = self._adapter.family
+        family = self._parts.adapter.family
         exercises = tuple(
             writer.planned(item, conditions, steps.get(family(item.exercise_id)))
             for item in result.items
@@ -445,7 +433,7 @@ class Recommender:
             exercises,
             excluded,
             tuple(writer.also_possible(item) for item in result.also),
-            tuple(self._pieces.advice_for(z for site in read.site_zones for z in site.zones)),
+            tuple(self._parts.pieces.advice_for(z for site in read.site_zones for z in site.zones)),
             tuple(warnings),
             tuple(writer.sources(exercises, excluded, None)),
         )
@@ -468,9 +456,9 @@ class Recommender:
     ) -> Callable[[str], Swap]:
         """Where each reached exercise ends up for this person: out when a guideline covering
         a reported zone says a plan must not hold it, else adapted to them."""
-        avoided = self._compiled.avoided
+        avoided = self._parts.compiled.avoided
         if not avoided:  # no guideline says a plan must not hold an exercise
-            return lambda exercise: self._adapter.adapt(exercise, held, feedback, moves)
+            return lambda exercise: self._parts.adapter.adapt(exercise, held, feedback, moves)
         said = {
             e: why
             for site in read.site_zones
@@ -483,7 +471,7 @@ class Recommender:
             if why is not None:
                 out = Exclusion(exercise, why.reason, None, why.sources)
                 return Swap(None, (exercise,), (), (), (), (out,))
-            return self._adapter.adapt(exercise, held, feedback, moves)
+            return self._parts.adapter.adapt(exercise, held, feedback, moves)
 
         return adapt
 
@@ -491,7 +479,7 @@ class Recommender:
         """Each family's next session from the report's history, by family."""
         if not report.history:
             return {}
-        if not self._doser.ready:
+        if not self._parts.doser.ready:
             raise InvalidReportError(
                 "this knowledge says nothing of how doses move (dosing.yaml): a history of "
                 "sessions cannot be used"
@@ -515,7 +503,7 @@ class Recommender:
                 )
             )
         return {
-            fam: self._doser.next_step(sorted(sessions, key=lambda x: x.day))
+            fam: self._parts.doser.next_step(sorted(sessions, key=lambda x: x.day))
             for fam, sessions in by_family.items()
         }
 
@@ -525,7 +513,7 @@ class Recommender:
         exercises = self._kb.knowledge.exercises
         if exercise_id not in exercises:
             raise UnknownExerciseError(exercise_id, close_matches(exercise_id, exercises))
-        return self._adapter.family(exercise_id)
+        return self._parts.adapter.family(exercise_id)
 
     def _feedback(self, report: PainReport) -> dict[str, Feedback]:
         out: dict[str, Feedback] = {}
