@@ -192,13 +192,31 @@ def test_compiling_finds_every_walk_and_no_other(compiled: CompiledRules) -> Non
     assert [m.index for m in compiled.matches] == [0, 1, 2]
 
 
-def test_a_compiled_walk_carries_its_edges_sentence_and_sources(compiled: CompiledRules) -> None:
-    (match,) = compiled.from_zone["knee-outer"]
-    assert match.edges == (
-        EdgeRef("outer-quad", "refers_pain_to", "knee-outer"),
-        EdgeRef("tight-outer-quad", "involves", "outer-quad"),
-        EdgeRef("tight-outer-quad", "corrected_by", "step-down"),
+def _cited_as_in_the_graph(edges: tuple[EdgeRef, ...], kb: KnowledgeBase) -> bool:
+    """Each edge carries its fact's sources and evidence, as the graph has them (explanations
+    are written from the edges, without the graph)."""
+    data = kb.graph.edges
+    return all(
+        (e.sources, e.evidence)
+        == (
+            data[e.source, e.target, e.type]["sources"],
+            data[e.source, e.target, e.type]["evidence"],
+        )
+        for e in edges
     )
+
+
+def test_a_compiled_walk_carries_its_edges_sentence_and_sources(
+    compiled: CompiledRules, tiny: KnowledgeBase
+) -> None:
+    (match,) = compiled.from_zone["knee-outer"]
+    assert [(e.source, e.type, e.target) for e in match.edges] == [
+        ("outer-quad", "refers_pain_to", "knee-outer"),
+        ("tight-outer-quad", "involves", "outer-quad"),
+        ("tight-outer-quad", "corrected_by", "step-down"),
+    ]
+    assert _cited_as_in_the_graph(match.edges, tiny)
+    assert match.edges[0].sources == (BOOK,) and match.edges[2].sources == (make.SOURCE,)
     assert match.sentence == (
         "Pain in your outer knee comes from the tight outer quad; the step down helps."
     )
@@ -259,7 +277,10 @@ def test_pain_gives_the_regression_along_a_real_edge(tiny: KnowledgeBase) -> Non
     swap = adapter.adapt("step-down", frozenset(), {"step-down": Feedback("step-down", 4, 0)})
     assert swap.target == "step-down-low"
     assert swap.chain == ("step-down", "step-down-low")
-    assert swap.edges == (EdgeRef("step-down", "regresses_to", "step-down-low"),)
+    assert [(e.source, e.type, e.target) for e in swap.edges] == [
+        ("step-down", "regresses_to", "step-down-low")
+    ]
+    assert _cited_as_in_the_graph(swap.edges, tiny)
     assert swap.sentences == ("The step down hurt (4/10): do the step down low.",)
     assert swap.exclusions == ()
 

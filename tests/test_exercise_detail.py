@@ -454,6 +454,4 @@ def _small_kb(kb: KnowledgeBase, keep: list[str]) -> KnowledgeBase:
 
     k = kb.knowledge
     exercises = {i: k.exercises[i] for i in keep}
-    return KnowledgeBase(
-        knowledge=replace(k, exercises=MappingProxyType(exercises)), graph=kb.graph
-    )
+    return KnowledgeBase(knowledge=replace(k, exercises=MappingProxyType(exercises)))

@@ -78,7 +78,8 @@ class AnswerWriter:
         sources = parts.get("sources")
         if sources is None:
             sources = self.sources(exercises, excluded, referral)
-        return Recommendation(
+        # every part was validated or written by rehabgraph: built as it is, not validated again
+        return Recommendation.model_construct(
             status=status,
             sites=sites,
             exercises=list(exercises),

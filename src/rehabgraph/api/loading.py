@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from importlib import resources
 from os import PathLike
 from pathlib import Path
 
@@ -20,7 +19,9 @@ def bundled_knowledge_path() -> Path:
     In an installed wheel it sits inside the package; in a source checkout, at the top of the
     repository.
     """
-    packaged = Path(str(resources.files("rehabgraph"))) / "bundled_knowledge"
+    # beside the package's modules (not importlib.resources: 10 ms of imports at every start,
+    # and the knowledge must be real files for the load cache to name them anyway)
+    packaged = Path(__file__).resolve().parents[1] / "bundled_knowledge"
     if packaged.is_dir():
         return packaged
     checkout = Path(__file__).resolve().parents[3] / "knowledge"

@@ -25,6 +25,7 @@ from rehabgraph.api.recommendation import (
 )
 from rehabgraph.engine import CompiledRules, Match
 from rehabgraph.graph.base import KnowledgeBase
+from rehabgraph.graph.build import node_of
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.models import EVIDENCE_ORDER, Exercise
 from rehabgraph.knowledge.text import one_line
@@ -109,20 +110,13 @@ class AnswerPieces:
 
 def write_explanation(kb: KnowledgeBase, match: Match) -> Explanation:
     """One walk, in words and with every edge's sources and evidence."""
-    nodes = kb.graph.nodes
-    edges_data = kb.graph.edges
-    edges = []
-    for e in match.edges:
-        data = edges_data[e.source, e.target, e.type]
-        edges.append(
-            PathEdge(
-                source=e.source,
-                type=e.type,
-                target=e.target,
-                sources=data["sources"],
-                evidence=data["evidence"],
-            )
+    edges = [
+        PathEdge(
+            source=e.source, type=e.type, target=e.target, sources=e.sources, evidence=e.evidence
         )
+        for e in match.edges
+    ]
+    nodes = [node_of(kb.knowledge, n) for n in match.nodes]
     recommendation = next(
         (kb.knowledge.recommendations[n] for n in match.nodes if n in kb.knowledge.recommendations),
         None,
@@ -133,8 +127,8 @@ def write_explanation(kb: KnowledgeBase, match: Match) -> Explanation:
         grade=recommendation.grade if recommendation else None,
         rule_id=match.rule.id,
         path=match.nodes,
-        labels=tuple(nodes[n]["name"] for n in match.nodes),
-        kinds=tuple(nodes[n]["kind"] for n in match.nodes),
+        labels=tuple(name for _, name in nodes),
+        kinds=tuple(kind for kind, _ in nodes),
         edges=tuple(edges),
         sources=match.sources,
         evidence=weakest(e.evidence for e in edges),

@@ -6,8 +6,6 @@ one; ``rehabgraph.fhir.to_care_plan`` writes it as a CarePlan whose activities c
 periods.
 """
 
-from __future__ import annotations
-
 from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,7 +23,7 @@ __all__ = ["PhaseExercise", "Programme", "ProgrammePhase", "lay_out"]
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class PhaseExercise(_Out):

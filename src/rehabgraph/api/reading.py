@@ -233,7 +233,7 @@ class ReportReader:
             return
         sided = any(self.knowledge.zones[z].sided for z in resolution.zones)
         side = side if sided else None
-        resolved = ResolvedSite(
+        resolved = ResolvedSite.model_construct(  # from a validated report: not validated again
             location=said,
             zones=[self.pieces.zones[z] for z in resolution.zones],
             side=side,

@@ -1,7 +1,5 @@
 """Recommendation: what rehabgraph answers. The output contract, for people and for machines."""
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,7 +33,7 @@ Status = Literal["exercise", "refer", "no_match", "needs_screening"]
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class PathEdge(_Out):

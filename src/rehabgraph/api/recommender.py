@@ -13,12 +13,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rehabgraph._log import get_logger
 from rehabgraph.api.loading import load_knowledge
 from rehabgraph.api.parts import RecommenderParts
-from rehabgraph.api.programme import Programme, lay_out
 from rehabgraph.api.reading import ReadReport
 from rehabgraph.api.recommendation import (
     Advice,
@@ -33,7 +32,6 @@ from rehabgraph.api.recommendation import (
     WhyNot,
 )
 from rehabgraph.api.report import PainReport
-from rehabgraph.api.whynot import why_not
 from rehabgraph.engine import (
     CompiledRules,
     Exclusion,
@@ -57,6 +55,9 @@ from rehabgraph.errors import (
 from rehabgraph.graph.base import KnowledgeBase
 from rehabgraph.suggest import close_matches
 from rehabgraph.text.reader import Reader
+
+if TYPE_CHECKING:  # imported when first used: most callers never ask for a programme
+    from rehabgraph.api.programme import Programme
 
 __all__ = ["Recommender"]
 
@@ -274,6 +275,8 @@ class Recommender:
             raise ValueError(f"weeks must be from 1 to {_WEEKS_MAX}")
         rec = self.recommend(report)
         first = start or (rec.report.reported_on if rec.report else None) or _local_today()
+        from rehabgraph.api.programme import lay_out  # loaded by the first programme asked for
+
         return lay_out(rec, self._parts.adapter, self._parts.doser, weeks, first)
 
     def why_not(self, report: PainReport | Mapping[str, Any], exercise_id: str) -> WhyNot:
@@ -286,6 +289,8 @@ class Recommender:
         k = self._kb.knowledge
         if exercise_id not in k.exercises:
             raise UnknownExerciseError(exercise_id, close_matches(exercise_id, k.exercises))
+        from rehabgraph.api.whynot import why_not  # loaded by the first question asked
+
         return why_not(
             k,
             self.recommend(report),

@@ -1,7 +1,5 @@
 """PainReport: what a person tells rehabgraph. The input contract, validated by pydantic."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -40,7 +38,7 @@ SNOMED_CT = "http://snomed.info/sct"
 class Coding(BaseModel):
     """A code from a terminology, as FHIR writes it (system, code, display)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     system: Annotated[str, StringConstraints(max_length=200)] = SNOMED_CT
     code: Annotated[str, StringConstraints(min_length=1, max_length=40)]
@@ -51,7 +49,7 @@ class Site(BaseModel):
     """One place that hurts: a zone id or a lay phrase (or a body-structure code), an optional
     side (or SNOMED CT laterality code) and intensity (0-10)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     location: Phrase | None = Field(
         default=None, description="A zone id or what the person says, e.g. 'outer knee'."
@@ -70,7 +68,7 @@ class Site(BaseModel):
     intensity: int | None = Field(default=None, ge=0, le=10, description="Pain 0-10.")
 
     @model_validator(mode="after")
-    def _somewhere(self) -> Site:
+    def _somewhere(self) -> "Site":
         if self.location is None and self.code is None:
             raise ValueError("a site needs a location (words or a zone id) or a code")
         return self
@@ -79,7 +77,7 @@ class Site(BaseModel):
 class ExerciseFeedback(BaseModel):
     """How an exercise went last time: pain during it (0-10) and reps done with good form."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     exercise_id: Annotated[str, StringConstraints(max_length=80)]
     pain_during: int = Field(ge=0, le=10)
@@ -90,7 +88,7 @@ class SessionRecord(BaseModel):
     """One session of an exercise as done: the day, how many sets and reps, the pain during it
     and the next day (0-10), and whether good form held throughout."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     date: date
     exercise_id: Annotated[str, StringConstraints(max_length=80)]
@@ -109,7 +107,7 @@ class PainReport(BaseModel):
     ('outer knee', 'right')
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     schema_version: Literal["1"] = "1"
     sites: list[Site] = Field(min_length=1, max_length=50)
@@ -149,7 +147,7 @@ class PainReport(BaseModel):
     )
 
     @classmethod
-    def model_validate(cls, obj: Any, **kwargs: Any) -> PainReport:
+    def model_validate(cls, obj: Any, **kwargs: Any) -> "PainReport":
         """Validate a dict (or a PainReport); a bad one is an InvalidReportError naming every
         field that is wrong, never a pydantic ValidationError."""
         try:
@@ -158,7 +156,7 @@ class PainReport(BaseModel):
             raise invalid_report(exc) from None
 
     @classmethod
-    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> PainReport:
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> "PainReport":
         """Validate JSON text; bad JSON or a bad report is an InvalidReportError."""
         try:
             return super().model_validate_json(json_data, **kwargs)

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-import networkx as nx
-
 from rehabgraph.errors import KnowledgeError
 from rehabgraph.graph.base import KnowledgeBase
 from rehabgraph.knowledge.base import Knowledge
@@ -33,11 +31,14 @@ __all__ = ["Avoided", "CompiledRules", "EdgeRef", "Match", "Requirement", "compi
 
 @dataclass(frozen=True, slots=True)
 class EdgeRef:
-    """One edge of the graph, in the graph's own direction."""
+    """One edge of the graph, in the graph's own direction, with the sources and evidence of
+    its fact: all an explanation needs of the edge, so answers are written without the graph."""
 
     source: str
     type: str
     target: str
+    sources: tuple[str, ...] = field(compare=False)
+    evidence: str = field(compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,7 @@ _Adjacency = dict[tuple[str, bool], dict[str, list[tuple[str, dict[str, Any], Ed
 def _adjacency(graph: Any) -> _Adjacency:
     adj: _Adjacency = {}
     for u, v, etype, data in graph.edges(keys=True, data=True):
-        ref = EdgeRef(u, etype, v)
+        ref = EdgeRef(u, etype, v, data["sources"], data["evidence"])
         adj.setdefault((etype, False), {}).setdefault(u, []).append((v, data, ref))
         adj.setdefault((etype, True), {}).setdefault(v, []).append((u, data, ref))
     for table in adj.values():
@@ -251,9 +252,13 @@ def _weight(datas: tuple[dict[str, Any], ...], scoring: Scoring, *, contested: b
     return weight * scoring.contested_weight if contested else weight
 
 
-def compile_rules(kb: KnowledgeBase) -> CompiledRules:
-    """Walk every rule from every node it can start at; check the plan order has no cycle."""
-    graph = kb.graph
+def compile_rules(kb: KnowledgeBase, graph: Any = None) -> CompiledRules:
+    """Walk every rule from every node it can start at; check the plan order has no cycle.
+    ``graph``: kb's graph when the caller has it (else the kept one, or one built and let go)."""
+    import networkx as nx  # compiling only; a cache hit answers without it
+
+    if graph is None:
+        graph = kb.transient_graph()
     adj = _adjacency(graph)
     info = dict(graph.nodes(data=True))
     starts = {

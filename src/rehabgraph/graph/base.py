@@ -11,10 +11,10 @@ from typing import Any, TypeVar, cast
 
 from rehabgraph import _progress
 from rehabgraph._log import get_logger
-from rehabgraph.graph.build import build_graph
 from rehabgraph.graph.cache import cache_folder, cached, rewrite
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.bulk import collector_paused
+from rehabgraph.knowledge.registry import LISTS
 from rehabgraph.knowledge.yaml_io import MAX_FILE_BYTES
 
 __all__ = ["KnowledgeBase"]
@@ -26,10 +26,16 @@ T = TypeVar("T")
 @dataclass(frozen=True, slots=True, eq=False)
 class KnowledgeBase:
     """A loaded knowledge folder: ``knowledge`` (the facts) and ``graph`` (a frozen networkx
-    MultiDiGraph of them). Build one with :func:`rehabgraph.load_knowledge`."""
+    MultiDiGraph of them). Build one with :func:`rehabgraph.load_knowledge`.
+
+    The graph is built from the knowledge the first time it is asked for and then kept. A
+    Recommender compiles its tables from a graph it does not keep, and the load cache holds
+    the knowledge without it: answering needs neither networkx nor the graph's memory.
+    """
 
     knowledge: Knowledge
-    graph: Any
+    # the graph when it is given or has been built; None: built on first use (see ``graph``)
+    built_graph: Any = field(default=None, compare=False, repr=False)
     # what is compiled from this knowledge base once, by name (a Recommender's tables): kept
     # with it in the load cache, so the next process takes them as they are
     prepared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -49,11 +55,7 @@ class KnowledgeBase:
             nonlocal built
             built = True
             with collector_paused():
-                knowledge = read_knowledge(path, extra, max_file_bytes)
-                _progress.report("building the graph", 0, 1)
-                graph = build_graph(knowledge)
-                _progress.report("building the graph", 1, 1)
-                return cls(knowledge=knowledge, graph=graph)
+                return cls(knowledge=read_knowledge(path, extra, max_file_bytes))
 
         log.debug("loading knowledge from %s, packs: %s", path, [str(p) for p in extra] or "none")
         start = time.perf_counter()
@@ -67,15 +69,45 @@ class KnowledgeBase:
             if built and cache_folder() is None:
                 how += ", load cache off"
             log.info(
-                "loaded knowledge %s from %s: %d nodes, %d edges in %.0f ms (%s)",
+                "loaded knowledge %s from %s: %d nodes in %.0f ms (%s)",
                 kb.version,
                 kb.path,
-                kb.graph.number_of_nodes(),
-                kb.graph.number_of_edges(),
+                sum(len(getattr(kb.knowledge, e.key)) for e in LISTS if e.node),
                 (time.perf_counter() - start) * 1000,
                 how,
             )
         return kb
+
+    @property
+    def graph(self) -> Any:
+        """The frozen networkx MultiDiGraph of the knowledge (see :func:`build_graph`): built
+        on first use, then kept."""
+        graph = self.built_graph
+        if graph is None:
+            graph = self.transient_graph()
+            object.__setattr__(self, "built_graph", graph)
+        return graph
+
+    def transient_graph(self) -> Any:
+        """The graph if it is kept, else a new one that is not: what a compile step walks once
+        and lets go, so a Recommender does not hold the graph's memory."""
+        if self.built_graph is not None:
+            return self.built_graph
+        from rehabgraph.graph.build import build_graph  # networkx: imported only when needed
+
+        with collector_paused():
+            _progress.report("building the graph", 0, 1)
+            graph = build_graph(self.knowledge)
+            _progress.report("building the graph", 1, 1)
+        return graph
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the load cache keeps the knowledge and what is compiled from it, not the graph
+        return {"knowledge": self.knowledge, "prepared": self.prepared, "entry": self.entry}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in (("built_graph", None), *state.items()):
+            object.__setattr__(self, name, value)
 
     def prepare(self, name: str, build: Callable[[], T]) -> T:
         """What ``build`` compiles from this knowledge base, once: kept with it, and in its load

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import networkx as nx
-
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.models import EDGE_ENDS, EDGES
 from rehabgraph.knowledge.registry import LISTS, NODE_KINDS, graph_edges
 
-__all__ = ["EDGE_TYPES", "NODE_KINDS", "build_graph"]
+__all__ = ["EDGE_TYPES", "NODE_KINDS", "build_graph", "node_of"]
 
 EDGE_TYPES = tuple(EDGE_ENDS)
 
@@ -30,6 +28,8 @@ def build_graph(knowledge: Knowledge) -> Any:
     >>> g.has_edge("vastus-lateralis", "knee-lateral", key="refers_pain_to")
     True
     """
+    import networkx as nx  # not at import time: answering from compiled tables never needs it
+
     graph: Any = nx.MultiDiGraph(name=knowledge.version)
     for entries in LISTS:
         if not entries.node:
@@ -38,7 +38,7 @@ def build_graph(knowledge: Knowledge) -> Any:
             graph.add_node(
                 node_id,
                 kind=entries.kind,
-                name=getattr(item, "label", None) or item.name,
+                name=_name(item),
                 sources=tuple(item.sources),
                 evidence=item.evidence,
             )
@@ -59,3 +59,22 @@ def build_graph(knowledge: Knowledge) -> Any:
             **attrs,
         )
     return nx.freeze(graph)
+
+
+def _name(item: Any) -> str:
+    return str(getattr(item, "label", None) or item.name)
+
+
+def node_of(knowledge: Knowledge, node_id: str) -> tuple[str, str]:
+    """``(kind, name)`` of a node, as the graph has them, read off the knowledge (no graph).
+
+    >>> from rehabgraph import load_knowledge
+    >>> node_of(load_knowledge().knowledge, "vastus-lateralis")
+    ('muscle', 'vastus lateralis')
+    """
+    for entries in LISTS:
+        if entries.node:
+            item = getattr(knowledge, entries.key).get(node_id)
+            if item is not None:
+                return str(entries.kind), _name(item)
+    raise KeyError(node_id)

@@ -1,11 +1,11 @@
 """A cache of loaded knowledge, so a fresh process does not parse and check the same YAML again.
 
 Loading a knowledge folder parses its YAML and validates every entry: most of a cold start.
-The result (the Knowledge and its frozen graph, and what a Recommender compiles from them once
-one has) is kept as a pickle in the user's cache folder,
+The result (the Knowledge, and what a Recommender compiles from it once one has; not the graph,
+which is built again on first use) is kept as a pickle in the user's cache folder,
 named by a hash of everything the load depends on: the content and place of every file read,
 the size limit, the source of rehabgraph's knowledge and graph layers, and the versions of
-rehabgraph, Python, pydantic, networkx and PyYAML. A changed file is a different hash, so the
+rehabgraph, Python, pydantic and PyYAML. A changed file is a different hash, so the
 cache is never stale; an unreadable or broken entry is rebuilt.
 
 Where: ``$REHABGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/rehabgraph``, else
@@ -32,7 +32,7 @@ from rehabgraph._log import get_logger
 __all__ = ["cache_folder", "cached", "dump", "rewrite"]
 
 T = TypeVar("T")
-_FORMAT = 2
+_FORMAT = 3
 # the layers whose code shapes what an entry holds: the knowledge base, and what a Recommender
 # compiles from it (kept in the same entry, so a fresh process need not compile it again)
 _LAYERS = ("knowledge", "graph", "text", "engine", "api")
@@ -52,8 +52,8 @@ def cache_folder() -> Path | None:
 
 
 def _versions() -> str:
-    """The versions the cached objects' layout depends on (module attributes: no metadata scan)."""
-    import networkx as nx
+    """The versions the cached objects' layout depends on (module attributes: no metadata scan).
+    networkx is not one: no graph is kept, and a cache hit does not import it."""
     import pydantic
     import pydantic_core
     import yaml
@@ -62,8 +62,7 @@ def _versions() -> str:
 
     return (
         f"rehabgraph={__version__}|pydantic={pydantic.VERSION}|"
-        f"pydantic-core={pydantic_core.__version__}|networkx={nx.__version__}|"
-        f"pyyaml={yaml.__version__}"
+        f"pydantic-core={pydantic_core.__version__}|pyyaml={yaml.__version__}"
     )
 
 

@@ -7,8 +7,6 @@ ids), which one, with the source that lists it. An exercise names its equipment 
 difficulty by these ids; an unknown id is a load error naming the file, the exercise and the id.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -61,7 +59,7 @@ class _Mapped(Model):
         return False
 
     @model_validator(mode="after")
-    def _cited_mapping(self) -> _Mapped:
+    def _cited_mapping(self) -> "_Mapped":
         if self._maps() and not self.sources:
             raise ValueError("sources: a mapping to another database's term needs its source")
         return self

@@ -1,8 +1,6 @@
 """Models of dosing.yaml: how a dose moves from session to session (the progression rule and
 the pain rules that hold it back), and the phases of a programme over weeks."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field

@@ -8,8 +8,6 @@ model once; :func:`references` walks a model's values by them. ``File(name, ...)
 attribute of ``Knowledge`` says which file it is read from (the registry is read off them).
 """
 
-from __future__ import annotations
-
 import re
 import types
 import typing
@@ -223,7 +221,7 @@ class Code(Model):
     code: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
 
     @model_validator(mode="after")
-    def _well_formed(self) -> Code:
+    def _well_formed(self) -> "Code":
         well_formed(self.system, self.code)
         return self
 

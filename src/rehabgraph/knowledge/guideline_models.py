@@ -3,8 +3,6 @@ rules. A recommendation covers zones; for them it says what a plan must include 
 names or every exercise that works given muscles a given way), what the plan opens by saying,
 and what the plan must not hold."""
 
-from __future__ import annotations
-
 from typing import Annotated, ClassVar
 
 from pydantic import Field, model_validator
@@ -38,7 +36,7 @@ class Requirement(Cited):
     targets: TargetsSpec | None = None
 
     @model_validator(mode="after")
-    def _names_something(self) -> Requirement:
+    def _names_something(self) -> "Requirement":
         if not self.exercises and self.targets is None:
             raise ValueError("name `exercises`, `targets` or both")
         return self

@@ -1,7 +1,5 @@
 """Models of the word files: lexicon.yaml (how people say things) and context.yaml (ConText)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
@@ -63,7 +61,7 @@ class Lexicon(Model):
     )
 
     @model_validator(mode="after")
-    def _codes_cited(self) -> Lexicon:
+    def _codes_cited(self) -> "Lexicon":
         if self.side_codes and not self.side_codes_sources:
             raise ValueError("side_codes need side_codes_sources")
         return self
@@ -101,7 +99,7 @@ class Lexicon(Model):
     )
 
     @model_validator(mode="after")
-    def _record_words_cited(self) -> Lexicon:
+    def _record_words_cited(self) -> "Lexicon":
         if self.record_words and not self.record_words_sources:
             raise ValueError("record_words need record_words_sources")
         return self

@@ -4,8 +4,6 @@ Every model forbids unknown fields, so a typo in a field name is an error that n
 not a fact that silently goes missing.
 """
 
-from __future__ import annotations
-
 import string
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -168,7 +166,7 @@ class Source(Model):
     locator: Text | None = None
 
     @model_validator(mode="after")
-    def _findable(self) -> Source:
+    def _findable(self) -> "Source":
         if not (self.url or self.doi or self.locator):
             raise ValueError("a source needs a url, a doi or a locator (book, chapter, ISBN)")
         return self
@@ -249,7 +247,7 @@ class Dosage(Model):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _consistent(cls, data: Any, handler: ModelWrapValidatorHandler[Dosage]) -> Dosage:
+    def _consistent(cls, data: Any, handler: "ModelWrapValidatorHandler[Dosage]") -> "Dosage":
         # pydantic would rerun an "after" check on every model that holds a Dosage: a Dosage
         # already made has been checked
         if isinstance(data, Dosage):
@@ -306,7 +304,7 @@ class Before(Cited):
     reason: Text
 
     @model_validator(mode="after")
-    def _one_target(self) -> Before:
+    def _one_target(self) -> "Before":
         if (self.exercise is None) == (self.family is None):
             raise ValueError("name either `exercise` or `family` (one of them)")
         return self
@@ -451,7 +449,7 @@ class Rule(Model):
     )
 
     @model_validator(mode="after")
-    def _cited(self) -> Rule:
+    def _cited(self) -> "Rule":
         if not self.sources and self.family == "referral":
             raise ValueError("sources: a referral rule needs at least one source")
         return self

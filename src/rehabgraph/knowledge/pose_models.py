@@ -27,8 +27,6 @@ cites nothing of its own. The format is small enough to edit by hand:
 Units are centimetres of a figure 165 cm tall (the bone lengths are ``BONES``).
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Mapping
 from typing import Annotated, ClassVar, Literal
@@ -201,7 +199,7 @@ class Prop(Model):
     flip: bool = Field(default=False, description="A chair's back on its right, not its left.")
 
     @model_validator(mode="after")
-    def _placed(self) -> Prop:
+    def _placed(self) -> "Prop":
         for where in (self.at, *self.points):
             if where is not None:
                 _check_where(where)
@@ -295,7 +293,7 @@ class Pose(Model):
     note: Text | None = Field(default=None, description="For authors: what the drawing leaves out.")
 
     @model_validator(mode="after")
-    def _plausible(self) -> Pose:
+    def _plausible(self) -> "Pose":
         for i, placed in enumerate(self.placed()):
             where = f"frames[{i}] ({self.frames[i].label!r})"
             for name, (x, y) in placed.points.items():

@@ -2,8 +2,6 @@
 (SNOMED CT and ICD-10-CM), each mapped to the pain zones it means and its side, so a Condition
 coded "Pain in right knee" with no bodySite is read as the right knee."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
@@ -25,7 +23,7 @@ class ProblemCode(Cited):
     side: Side | None = None
 
     @model_validator(mode="after")
-    def _well_formed(self) -> ProblemCode:
+    def _well_formed(self) -> "ProblemCode":
         well_formed(self.system, self.code)
         return self
 

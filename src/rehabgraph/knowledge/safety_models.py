@@ -1,7 +1,5 @@
 """Models of safety.yaml: red-flag screening questions, conditions, the feedback adaptation."""
 
-from __future__ import annotations
-
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
@@ -43,7 +41,7 @@ class AgeRule(Model):
     )
 
     @model_validator(mode="after")
-    def _a_range(self) -> AgeRule:
+    def _a_range(self) -> "AgeRule":
         if self.at_least is None and self.below is None:
             raise ValueError("an age rule needs at_least, below or both")
         if self.at_least is not None and self.below is not None and self.below <= self.at_least:
@@ -109,7 +107,7 @@ class ScreeningQuestion(Cited):
     )
 
     @model_validator(mode="after")
-    def _flag_has_words(self) -> ScreeningQuestion:
+    def _flag_has_words(self) -> "ScreeningQuestion":
         if self.urgency is not None and not (self.concern and self.tell):
             raise ValueError("a red flag (a question with an urgency) needs `concern` and `tell`")
         return self

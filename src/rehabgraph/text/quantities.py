@@ -8,6 +8,7 @@ part of the range is within them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -86,13 +87,20 @@ class Quantity:
     upto: float | None = None
 
 
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 @dataclass(frozen=True, slots=True)
 class QuantityGrammar:
-    """The patterns, compiled once per knowledge base (number words come from the lexicon)."""
+    """The patterns, written once per knowledge base (number words come from the lexicon) and
+    compiled on first use: a fresh process taking the grammar from the load cache does not
+    compile what its first answers never try."""
 
     numbers: Mapping[str, int]
     # (kind, name, pattern, words one of which must be in the text for the pattern to be tried)
-    patterns: tuple[tuple[Kind, str, re.Pattern[str], tuple[str, ...]], ...]
+    patterns: tuple[tuple[Kind, str, str, tuple[str, ...]], ...]
 
     @classmethod
     def build(cls, number_words: Mapping[str, int]) -> QuantityGrammar:
@@ -192,7 +200,7 @@ class QuantityGrammar:
         }
         return cls(
             numbers=dict(number_words),
-            patterns=tuple((k, name, re.compile(p), needs[name]) for k, name, p in raw),
+            patterns=tuple((k, name, p, needs[name]) for k, name, p in raw),
         )
 
     def find(self, norm: str, today: date) -> tuple[Quantity, ...]:
@@ -203,7 +211,7 @@ class QuantityGrammar:
         for kind, name, pattern, needs in self.patterns:
             if not any(word in norm for word in needs):
                 continue
-            for m in pattern.finditer(norm):
+            for m in _compiled(pattern).finditer(norm):
                 a, b = m.span()
                 if any(a < y and x < b for x, y in taken):
                     continue
