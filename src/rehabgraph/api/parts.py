@@ -54,7 +54,6 @@ class RecommenderParts:
     def build(cls, kb: KnowledgeBase) -> RecommenderParts:
         k = kb.knowledge
         start = time.perf_counter()
-        graph = kb.transient_graph()  # walked once here, not kept: answers do not need it
         stage, steps = "compiling", 4
         _progress.report(stage, 0, steps)
         with collector_paused():  # many small objects, no cycles
@@ -65,8 +64,7 @@ class RecommenderParts:
             adapter = Adapter(k)
             doser = Doser(k, adapter.easier_of, adapter.harder_of)
             _progress.report(stage, 2, steps)
-            compiled = compile_rules(kb, graph)
-            del graph
+            compiled = compile_rules(kb)
             _progress.report(stage, 3, steps)
             pieces = AnswerPieces.build(kb, compiled)
             reached: dict[str, set[str]] = {}

@@ -127,14 +127,21 @@ def run_batch(  # noqa: PLR0913 - each is a knob a batch user sets
         meta["row"] = meta["row"].astype("int64")
         answers = numbered.map_partitions(
             answer_rows, base, packs, require_screening=require_screening, meta=meta
-        ).persist()
+        )
+        # one graph: each partition is answered once, written and counted, then let go, so a
+        # worker holds a few partitions' answers at a time, never the whole batch's
+        written = answers.to_parquet(
+            str(target), write_index=False, schema=_schema(), overwrite=True, compute=False
+        )
+        counted = answers.map_partitions(_counts, meta=(None, object))
+        futures = client.compute([written, counted])
         if progress:
-            show_progress(answers)
+            show_progress(futures)
             print()  # noqa: T201 - end the progress bar's line
-        answers.to_parquet(str(target), write_index=False, schema=_schema(), overwrite=True)
+        _, per_partition = client.gather(futures)
         # counted partition by partition, then added up: no shuffle across the cluster
         counts = pd.Series(dtype="int64")
-        for part in answers.map_partitions(_counts, meta=(None, object)).compute():
+        for part in per_partition:
             counts = counts.add(part, fill_value=0)
         rows = int(sum(int(n) for n in lengths))
     finally:

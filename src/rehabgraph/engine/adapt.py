@@ -102,15 +102,15 @@ class Adapter:
         ex = self.knowledge.exercises
         reg_a, prog_a, reg_b = ex[a].regression, ex[a].progression, ex[b].regression
         if reg_a is not None and reg_a.exercise == b:
-            return EdgeRef(a, "regresses_to", b, tuple(reg_a.sources), reg_a.evidence)
+            return EdgeRef(a, "regresses_to", b, reg_a)
         if prog_a is not None and prog_a.exercise == b:
-            return EdgeRef(a, "progresses_to", b, tuple(prog_a.sources), prog_a.evidence)
+            return EdgeRef(a, "progresses_to", b, prog_a)
         if reg_b is not None and reg_b.exercise == a:
-            return EdgeRef(b, "regresses_to", a, tuple(reg_b.sources), reg_b.evidence)
+            return EdgeRef(b, "regresses_to", a, reg_b)
         prog_b = ex[b].progression
         if prog_b is None or prog_b.exercise != a:  # _path only walks these four links
             raise ValueError(f"{a} and {b} are not neighbouring versions")
-        return EdgeRef(b, "progresses_to", a, tuple(prog_b.sources), prog_b.evidence)
+        return EdgeRef(b, "progresses_to", a, prog_b)
 
     def _easier(self, exercise_id: str) -> str | None:
         return self._easier_of.get(exercise_id)

@@ -14,6 +14,7 @@ from typing import Any
 
 from rehabgraph.errors import KnowledgeError
 from rehabgraph.graph.base import KnowledgeBase
+from rehabgraph.graph.build import edge_data, node_table
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.models import (
     EDGE_ATTRIBUTES,
@@ -24,6 +25,7 @@ from rehabgraph.knowledge.models import (
     Scoring,
 )
 from rehabgraph.knowledge.reach import exercises_in_reach
+from rehabgraph.knowledge.registry import graph_edges
 from rehabgraph.knowledge.text import one_line
 
 __all__ = ["Avoided", "CompiledRules", "EdgeRef", "Match", "Requirement", "compile_rules"]
@@ -31,14 +33,21 @@ __all__ = ["Avoided", "CompiledRules", "EdgeRef", "Match", "Requirement", "compi
 
 @dataclass(frozen=True, slots=True)
 class EdgeRef:
-    """One edge of the graph, in the graph's own direction, with the sources and evidence of
-    its fact: all an explanation needs of the edge, so answers are written without the graph."""
+    """One edge of the graph, in the graph's own direction, with the fact that declares it:
+    its sources and evidence are all an explanation needs, so answers need no graph."""
 
     source: str
     type: str
     target: str
-    sources: tuple[str, ...] = field(compare=False)
-    evidence: str = field(compare=False)
+    fact: Any = field(compare=False, repr=False)  # the knowledge's fact that declares it
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(self.fact.sources)
+
+    @property
+    def evidence(self) -> str:
+        return str(self.fact.evidence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +119,20 @@ class CompiledRules:
 _Adjacency = dict[tuple[str, bool], dict[str, list[tuple[str, dict[str, Any], EdgeRef]]]]
 
 
-def _adjacency(graph: Any) -> _Adjacency:
+def _adjacency(knowledge: Knowledge) -> _Adjacency:
+    """The edges the graph would hold (graph.build), read off the knowledge: compiling builds
+    no graph. A fact repeated on the same two nodes is one edge, as in the graph's multigraph
+    keyed by edge type (the later fact's attributes win)."""
+    edges: dict[tuple[str, str, str], tuple[dict[str, Any], Any]] = {}
+    for etype, tail, head, fact in graph_edges(knowledge):
+        data = edge_data(etype, fact)
+        known = edges.get((tail, head, etype))
+        if known is not None:
+            data = {**known[0], **data}
+        edges[(tail, head, etype)] = (data, fact)
     adj: _Adjacency = {}
-    for u, v, etype, data in graph.edges(keys=True, data=True):
-        ref = EdgeRef(u, etype, v, data["sources"], data["evidence"])
+    for (u, v, etype), (data, fact) in edges.items():
+        ref = EdgeRef(u, etype, v, fact)
         adj.setdefault((etype, False), {}).setdefault(u, []).append((v, data, ref))
         adj.setdefault((etype, True), {}).setdefault(v, []).append((u, data, ref))
     for table in adj.values():
@@ -163,13 +182,12 @@ def _sentence(
     rule: Rule,
     nodes: tuple[str, ...],
     attrs: dict[str, str],
-    info: Mapping[str, Any],
+    info: Mapping[str, tuple[str, str]],
     knowledge: Knowledge,
 ) -> str:
     names: dict[str, str] = {}
     for index, node in enumerate(nodes):
-        kind = info[node]["kind"]
-        name = info[node]["name"]
+        kind, name = info[node]
         if index == 0 and rule.start == "exercise":
             names["start"] = name
             continue
@@ -252,15 +270,13 @@ def _weight(datas: tuple[dict[str, Any], ...], scoring: Scoring, *, contested: b
     return weight * scoring.contested_weight if contested else weight
 
 
-def compile_rules(kb: KnowledgeBase, graph: Any = None) -> CompiledRules:
-    """Walk every rule from every node it can start at; check the plan order has no cycle.
-    ``graph``: kb's graph when the caller has it (else the kept one, or one built and let go)."""
+def compile_rules(kb: KnowledgeBase) -> CompiledRules:
+    """Walk every rule from every node it can start at over the edges the knowledge declares;
+    check the plan order has no cycle."""
     import networkx as nx  # compiling only; a cache hit answers without it
 
-    if graph is None:
-        graph = kb.transient_graph()
-    adj = _adjacency(graph)
-    info = dict(graph.nodes(data=True))
+    adj = _adjacency(kb.knowledge)
+    info = node_table(kb.knowledge)
     starts = {
         "zone": sorted(kb.knowledge.zones),
         "exercise": sorted(kb.knowledge.exercises),

@@ -29,8 +29,8 @@ class KnowledgeBase:
     MultiDiGraph of them). Build one with :func:`rehabgraph.load_knowledge`.
 
     The graph is built from the knowledge the first time it is asked for and then kept. A
-    Recommender compiles its tables from a graph it does not keep, and the load cache holds
-    the knowledge without it: answering needs neither networkx nor the graph's memory.
+    Recommender compiles its tables from the knowledge's edges without it, and the load cache
+    holds the knowledge without it: answering needs neither networkx nor the graph's memory.
     """
 
     knowledge: Knowledge
@@ -84,21 +84,13 @@ class KnowledgeBase:
         on first use, then kept."""
         graph = self.built_graph
         if graph is None:
-            graph = self.transient_graph()
+            from rehabgraph.graph.build import build_graph  # networkx: imported only when needed
+
+            with collector_paused():
+                _progress.report("building the graph", 0, 1)
+                graph = build_graph(self.knowledge)
+                _progress.report("building the graph", 1, 1)
             object.__setattr__(self, "built_graph", graph)
-        return graph
-
-    def transient_graph(self) -> Any:
-        """The graph if it is kept, else a new one that is not: what a compile step walks once
-        and lets go, so a Recommender does not hold the graph's memory."""
-        if self.built_graph is not None:
-            return self.built_graph
-        from rehabgraph.graph.build import build_graph  # networkx: imported only when needed
-
-        with collector_paused():
-            _progress.report("building the graph", 0, 1)
-            graph = build_graph(self.knowledge)
-            _progress.report("building the graph", 1, 1)
         return graph
 
     def __getstate__(self) -> dict[str, Any]:

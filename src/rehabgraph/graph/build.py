@@ -9,7 +9,7 @@ from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.models import EDGE_ENDS, EDGES
 from rehabgraph.knowledge.registry import LISTS, NODE_KINDS, graph_edges
 
-__all__ = ["EDGE_TYPES", "NODE_KINDS", "build_graph", "node_of"]
+__all__ = ["EDGE_TYPES", "NODE_KINDS", "build_graph", "edge_data", "node_of", "node_table"]
 
 EDGE_TYPES = tuple(EDGE_ENDS)
 
@@ -43,22 +43,29 @@ def build_graph(knowledge: Knowledge) -> Any:
                 evidence=item.evidence,
             )
     for etype, tail, head, fact in graph_edges(knowledge):
-        spec = EDGES[etype]
-        attrs = {name: getattr(fact, name) for name in spec.attributes}
-        if spec.edge.where is not None:  # what a rule's `where` tests: always a tuple
-            value = attrs[spec.edge.where]
-            attrs[spec.edge.where] = tuple(value) if isinstance(value, list) else (value,)
-        # every fact is Cited, but graph_edges yields it as a BaseModel: getattr, not a cast
-        graph.add_edge(
-            tail,
-            head,
-            key=etype,
-            type=etype,
-            sources=tuple(getattr(fact, "sources")),  # noqa: B009
-            evidence=getattr(fact, "evidence"),  # noqa: B009
-            **attrs,
-        )
+        graph.add_edge(tail, head, key=etype, **edge_data(etype, fact))
     return nx.freeze(graph)
+
+
+def edge_data(etype: str, fact: Any) -> dict[str, Any]:
+    """The attributes of the edge ``fact`` declares, as the graph holds them: ``type``,
+    ``sources``, ``evidence`` and the fact's own (what a rule's ``where`` tests: a tuple)."""
+    spec = EDGES[etype]
+    attrs = {name: getattr(fact, name) for name in spec.attributes}
+    if spec.edge.where is not None:
+        value = attrs[spec.edge.where]
+        attrs[spec.edge.where] = tuple(value) if isinstance(value, list) else (value,)
+    return {"type": etype, "sources": tuple(fact.sources), "evidence": fact.evidence, **attrs}
+
+
+def node_table(knowledge: Knowledge) -> dict[str, tuple[str, str]]:
+    """Every node's ``(kind, name)``, as the graph has them, without building the graph."""
+    return {
+        node_id: (str(entries.kind), _name(item))
+        for entries in LISTS
+        if entries.node
+        for node_id, item in getattr(knowledge, entries.key).items()
+    }
 
 
 def _name(item: Any) -> str:

@@ -9,6 +9,7 @@ entry and what is wrong.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ from rehabgraph._log import get_logger
 from rehabgraph.errors import KnowledgeError
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.checks import Problems, check_knowledge
+from rehabgraph.knowledge.compact import share_field_sets
 from rehabgraph.knowledge.families import derive_families, expand_before
 from rehabgraph.knowledge.guidelines import expand_requirements
 from rehabgraph.knowledge.layers import LIST_FILES, entry_name, read_layers
@@ -78,7 +80,7 @@ def read_knowledge(
     problems.raise_if_any()
     log.debug("read %s: %s", folder, ", ".join(f"{len(v)} {k}" for k, v in tables.items()))
     rules, safety = read["rules.yaml"], read["safety.yaml"]
-    return Knowledge(
+    knowledge = Knowledge(
         path=folder.resolve(),
         scoring=rules.scoring,
         adaptation=safety.adaptation,
@@ -88,6 +90,8 @@ def read_knowledge(
         **{spec.attribute: read[spec.name] for spec in FILES if spec.attribute},
         **tables,
     )
+    share_field_sets(getattr(knowledge, f.name) for f in fields(knowledge))
+    return knowledge
 
 
 def _read_file(spec: KnowledgeFile, raw: Any, problems: Problems) -> Any:
