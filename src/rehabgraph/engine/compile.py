@@ -14,7 +14,7 @@ from typing import Any
 
 from rehabgraph.errors import KnowledgeError
 from rehabgraph.graph.base import KnowledgeBase
-from rehabgraph.graph.build import edge_data, node_table
+from rehabgraph.graph.build import edge_data, node_of
 from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.models import (
     EDGE_ATTRIBUTES,
@@ -28,7 +28,15 @@ from rehabgraph.knowledge.reach import exercises_in_reach
 from rehabgraph.knowledge.registry import graph_edges
 from rehabgraph.knowledge.text import one_line
 
-__all__ = ["Avoided", "CompiledRules", "EdgeRef", "Match", "Requirement", "compile_rules"]
+__all__ = [
+    "Avoided",
+    "CompiledRules",
+    "EdgeRef",
+    "Match",
+    "Requirement",
+    "compile_rules",
+    "walk_sentence",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,16 +60,30 @@ class EdgeRef:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """One walk of one rule: the nodes in walk order, the edges walked, and why it matters."""
+    """One walk of one rule: the nodes in walk order, the edges walked, and why it matters.
+
+    Its sentence is written when asked for, from the rule, the nodes and the edges' facts: a
+    compiled knowledge base holds many more walks than answers use, and their sentences were
+    the largest part of its memory. A walk extended at query time (a swap) says its own.
+    """
 
     rule: Rule
     nodes: tuple[str, ...]
     edges: tuple[EdgeRef, ...]
-    sentence: str
     sources: tuple[str, ...]
+    knowledge: Knowledge = field(compare=False, repr=False)
     weight: float = 1.0  # the weight of the weakest evidence on the path
     # its place in CompiledRules.matches; -1 for a walk extended at query time (a swap)
     index: int = -1
+    said: str | None = None  # the sentence, when it is not the rule's own (a swap's)
+
+    @property
+    def sentence(self) -> str:
+        """The walk in words: the rule's ``because`` filled in, then what is said of a
+        contested model it relies on."""
+        if self.said is not None:
+            return self.said
+        return walk_sentence(self.rule, self.nodes, self.edges, self.knowledge)
 
     @property
     def start(self) -> str:
@@ -145,37 +167,57 @@ def _passes(step: PathStep, data: Mapping[str, Any]) -> bool:
     return all(set(data.get(attr, ())) & set(wanted) for attr, wanted in step.where.items())
 
 
-_Walk = tuple[tuple[str, ...], tuple[EdgeRef, ...], dict[str, str], tuple[dict[str, Any], ...]]
+_Walk = tuple[tuple[str, ...], tuple[EdgeRef, ...], tuple[dict[str, Any], ...]]
 
 
 def _walk(rule: Rule, start: str, adj: _Adjacency) -> Iterator[_Walk]:
-    """Every walk of the rule from ``start``: its nodes, edges, quoted attributes, edge data."""
+    """Every walk of the rule from ``start``: its nodes, edges and edge data."""
 
     def step(
         i: int,
         nodes: tuple[str, ...],
         edges: tuple[EdgeRef, ...],
-        attrs: dict[str, str],
         datas: tuple[dict[str, Any], ...],
     ) -> Iterator[_Walk]:
         if i == len(rule.path):
-            yield nodes, edges, attrs, datas
+            yield nodes, edges, datas
             return
         s = rule.path[i]
         for nbr, data, ref in adj.get((s.edge, s.reverse), {}).get(nodes[-1], ()):
             if nbr in nodes or not _passes(s, data):
                 continue
-            more = dict(attrs)
-            attr = EDGE_ATTRIBUTES.get(s.edge)
-            if attr is not None and attr in data:
-                values = [v for v in data[attr] if not s.where or v in s.where.get(attr, [v])]
-                more.setdefault(attr, " and ".join(values))
-            text = EDGE_TEXT.get(s.edge)
-            if text is not None and data.get(text):
-                more.setdefault(text, one_line(str(data[text])).rstrip("."))
-            yield from step(i + 1, (*nodes, nbr), (*edges, ref), more, (*datas, data))
+            yield from step(i + 1, (*nodes, nbr), (*edges, ref), (*datas, data))
 
-    yield from step(0, (start,), (), {}, ())
+    yield from step(0, (start,), (), ())
+
+
+def _quoted(rule: Rule, edges: tuple[EdgeRef, ...]) -> dict[str, str]:
+    """What the rule's sentence quotes of the walk's edges: the first ``how`` or ``action``
+    (the values its step asks for), ``reason`` or ``note`` along the path."""
+    attrs: dict[str, str] = {}
+    for s, ref in zip(rule.path, edges, strict=True):
+        data = edge_data(ref.type, ref.fact)
+        attr = EDGE_ATTRIBUTES.get(s.edge)
+        if attr is not None and attr in data:
+            values = [v for v in data[attr] if not s.where or v in s.where.get(attr, [v])]
+            attrs.setdefault(attr, " and ".join(values))
+        text = EDGE_TEXT.get(s.edge)
+        if text is not None and data.get(text):
+            attrs.setdefault(text, one_line(str(data[text])).rstrip("."))
+    return attrs
+
+
+def walk_sentence(
+    rule: Rule, nodes: tuple[str, ...], edges: tuple[EdgeRef, ...], knowledge: Knowledge
+) -> str:
+    """A compiled walk in words; what is said of a contested model it relies on follows."""
+    info = {n: node_of(knowledge, n) for n in nodes}
+    return " ".join(
+        (
+            _sentence(rule, nodes, _quoted(rule, edges), info, knowledge),
+            *(one_line(c.said) for c in _contested(nodes, knowledge)),
+        )
+    )
 
 
 def _sentence(
@@ -276,7 +318,6 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
     import networkx as nx  # compiling only; a cache hit answers without it
 
     adj = _adjacency(kb.knowledge)
-    info = node_table(kb.knowledge)
     starts = {
         "zone": sorted(kb.knowledge.zones),
         "exercise": sorted(kb.knowledge.exercises),
@@ -293,7 +334,7 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
     beyond: dict[str, list[Match]] = {}
     for rule in kb.knowledge.rules:
         for start in starts[rule.start]:
-            for nodes, edges, attrs, datas in _walk(rule, start, adj):
+            for nodes, edges, datas in _walk(rule, start, adj):
                 if nodes in seen:
                     continue
                 seen.add(nodes)
@@ -305,19 +346,13 @@ def compile_rules(kb: KnowledgeBase) -> CompiledRules:
                 )
                 contested = _contested(nodes, kb.knowledge)
                 match = Match(
-                    rule,
-                    nodes,
-                    edges,
-                    # what is said of a contested model the walk relies on follows its sentence
-                    " ".join(
-                        (
-                            _sentence(rule, nodes, attrs, info, kb.knowledge),
-                            *(one_line(c.said) for c in contested),
-                        )
-                    ),
-                    _sources(rule, datas, contested),
-                    _weight(datas, kb.knowledge.scoring, contested=bool(contested)),
-                    -1 if beyond_reach else len(matches),
+                    rule=rule,
+                    nodes=nodes,
+                    edges=edges,
+                    sources=_sources(rule, datas, contested),
+                    knowledge=kb.knowledge,
+                    weight=_weight(datas, kb.knowledge.scoring, contested=bool(contested)),
+                    index=-1 if beyond_reach else len(matches),
                 )
                 if beyond_reach:
                     beyond.setdefault(start, []).append(match)

@@ -158,9 +158,10 @@ class _Planner:
             rule=match.rule,
             nodes=match.nodes + swap.chain[1:],
             edges=match.edges + swap.edges,
-            sentence=" ".join((match.sentence, *swap.sentences)),
             sources=tuple(dict.fromkeys(match.sources + swap.sources)),
+            knowledge=match.knowledge,
             weight=match.weight,
+            said=" ".join((match.sentence, *swap.sentences)),
         )  # a new walk, with no compiled index: its explanation is written for this answer
 
     def add(self, match: Match, weight: float, sides: set[str], origin: str, site: int) -> bool:
