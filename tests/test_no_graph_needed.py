@@ -72,3 +72,10 @@ def test_a_fresh_process_answers_without_importing_networkx(tmp_path: Path) -> N
     ]
     # the first compiles (networkx orders the plan once); the second takes it all from the cache
     assert runs[1] == "False"
+
+
+def test_node_count_and_repr_need_no_graph(knowledge_copy: Path) -> None:
+    kb = rehabgraph.load_knowledge(knowledge_copy)
+    assert "nodes from" in repr(kb) and kb.built_graph is None
+    assert kb.node_count() == kb.graph.number_of_nodes()
+    assert f"{kb.graph.number_of_edges()} edges" in repr(kb)

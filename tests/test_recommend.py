@@ -264,3 +264,26 @@ def test_a_zero_weight_still_plans_what_must_come_first(edit: Any, knowledge_cop
     )
     assert ids(rec) == ["glute-squeeze", "vmo-step-down"]
     assert all(e.score == 0 for e in rec.exercises)
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        {"sites": [{"location": "outer knee", "side": "right"}]},
+        {"sites": [{"location": "low back"}, {"location": "heel", "side": "left"}]},
+        {"sites": [{"location": "outer knee"}], "symptoms": ["numbness in the groin"]},
+        {"sites": [{"location": "front of knee"}], "conditions": ["knee replacement"]},
+        {"sites": [{"location": "outer knee", "side": "left"}], "symptoms": ["no numbness"]},
+    ],
+)
+def test_an_assembled_answer_is_the_validated_model(report: dict[str, Any]) -> None:
+    """Answers are put together from validated parts without validating them again: the result
+    is the model validation gives, field for field, in JSON, and in the fields it was given."""
+    answer = rehabgraph.Recommender.default().recommend(report)
+    values = {name: getattr(answer, name) for name in answer.model_fields_set}
+    validated = Recommendation(**values)
+    assert answer == validated
+    assert answer.model_dump_json() == validated.model_dump_json()
+    assert answer.model_fields_set == validated.model_fields_set
+    assert list(answer.__dict__) == list(validated.__dict__)
+    assert Recommendation.model_validate_json(answer.model_dump_json()) == answer

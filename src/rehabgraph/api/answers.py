@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypedDict, Unpack
+from typing import Any, TypedDict, Unpack
 
 from rehabgraph.api.pieces import AnswerPieces
 from rehabgraph.api.recommendation import (
@@ -78,8 +78,7 @@ class AnswerWriter:
         sources = parts.get("sources")
         if sources is None:
             sources = self.sources(exercises, excluded, referral)
-        # every part was validated or written by rehabgraph: built as it is, not validated again
-        return Recommendation.model_construct(
+        return _assembled(
             status=status,
             sites=sites,
             exercises=list(exercises),
@@ -260,3 +259,22 @@ class AnswerWriter:
                 sources=step.sources,
             ),
         )
+
+
+_ORDER = tuple(Recommendation.model_fields)  # the declared order, as validation keeps it
+_FIELDS_SET = frozenset(_ORDER) - {"schema_version"}  # what a writer gives: all but the version
+
+
+def _assembled(**values: Any) -> Recommendation:
+    """A Recommendation of parts rehabgraph validated or wrote itself, put together as
+    pydantic's ``model_construct`` leaves one (its ``__dict__``, the fields given, no extra or
+    private values) without validating the parts again or looping over the fields to find
+    defaults: the one default, ``schema_version``, is the only field not given. Equal, field
+    for field and in JSON, to the validated model (tests/test_recommend.py)."""
+    answer = Recommendation.__new__(Recommendation)
+    values["schema_version"] = "1"
+    object.__setattr__(answer, "__dict__", {name: values[name] for name in _ORDER})
+    object.__setattr__(answer, "__pydantic_fields_set__", set(_FIELDS_SET))
+    object.__setattr__(answer, "__pydantic_extra__", None)
+    object.__setattr__(answer, "__pydantic_private__", None)
+    return answer

@@ -72,7 +72,7 @@ class KnowledgeBase:
                 "loaded knowledge %s from %s: %d nodes in %.0f ms (%s)",
                 kb.version,
                 kb.path,
-                sum(len(getattr(kb.knowledge, e.key)) for e in LISTS if e.node),
+                kb.node_count(),
                 (time.perf_counter() - start) * 1000,
                 how,
             )
@@ -123,8 +123,11 @@ class KnowledgeBase:
         return self.knowledge.path
 
     def __repr__(self) -> str:
-        g = self.graph
-        return (
-            f"<KnowledgeBase {self.version}: {g.number_of_nodes()} nodes, "
-            f"{g.number_of_edges()} edges from {self.path}>"
-        )
+        # a repr never builds the graph: the edges are counted when it is already there
+        g = self.built_graph
+        edges = f", {g.number_of_edges()} edges" if g is not None else ""
+        return f"<KnowledgeBase {self.version}: {self.node_count()} nodes{edges} from {self.path}>"
+
+    def node_count(self) -> int:
+        """How many nodes the graph has (or will have), counted from the knowledge."""
+        return sum(len(getattr(self.knowledge, e.key)) for e in LISTS if e.node)

@@ -4,9 +4,9 @@ Loading a knowledge folder parses its YAML and validates every entry: most of a 
 The result (the Knowledge, and what a Recommender compiles from it once one has; not the graph,
 which is built again on first use) is kept as a pickle in the user's cache folder,
 named by a hash of everything the load depends on: the content and place of every file read,
-the size limit, the source of rehabgraph's knowledge and graph layers, and the versions of
-rehabgraph, Python, pydantic and PyYAML. A changed file is a different hash, so the
-cache is never stale; an unreadable or broken entry is rebuilt.
+the size limit, the modules of rehabgraph's layers (by time and size, as .pyc files are), and
+the versions of rehabgraph, Python, pydantic and PyYAML. A changed file is a different hash, so
+the cache is never stale; an unreadable or broken entry is rebuilt.
 
 Where: ``$REHABGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/rehabgraph``, else
 ``~/.cache/rehabgraph``. ``REHABGRAPH_CACHE=off`` turns it off. Like ``.pyc`` files, the cache
@@ -67,14 +67,17 @@ def _versions() -> str:
 
 
 def _code() -> bytes:
-    """The source of the code that shapes a loaded knowledge base (the knowledge and graph
-    layers): a checkout changed without a version bump must not read an old pickle."""
+    """What identifies the code that shapes a loaded knowledge base (the layers in _LAYERS): a
+    checkout changed without a version bump must not read an old pickle. Each module's name,
+    modification time and size, as Python's own ``.pyc`` check has it (reading and hashing
+    their source cost a few milliseconds of every start); the knowledge files are hashed whole.
+    """
     package = Path(__file__).resolve().parents[1]
-    parts = [
-        path.name.encode() + b"\0" + path.read_bytes()
-        for layer in _LAYERS
-        for path in sorted((package / layer).glob("*.py"))
-    ]
+    parts = []
+    for layer in _LAYERS:
+        for path in sorted((package / layer).glob("*.py")):
+            stat = path.stat()
+            parts.append(f"{layer}/{path.name}:{stat.st_mtime_ns}:{stat.st_size}".encode())
     return b"\0".join(parts)
 
 
