@@ -223,7 +223,7 @@ class AnswerWriter:
             exercise_id=item.exercise_id,
             name=self.pieces.exercises[item.exercise_id]["name"],
             score=item.score,
-            reason=first.sentence,
+            reason=self.pieces.explanation(first).sentence,  # written once, then shared
             basis=first.rule.family,
         )
 
