@@ -14,7 +14,7 @@ import pytest
 import rehabgraph
 from rehabgraph import Recommender
 from rehabgraph.engine.compile import _adjacency
-from rehabgraph.graph.build import build_graph, node_table
+from rehabgraph.graph.build import build_graph, node_of
 
 REPORT = {"sites": [{"location": "outer knee", "side": "right"}]}
 
@@ -36,9 +36,8 @@ def test_compiled_edges_are_the_graphs_edges() -> None:
     for (u, v, etype), (data, ref) in compiled.items():
         assert data == graph.edges[u, v, etype]
         assert (ref.sources, ref.evidence) == (data["sources"], data["evidence"])
-    assert node_table(kb.knowledge) == {
-        n: (d["kind"], d["name"]) for n, d in graph.nodes(data=True)
-    }
+    for node, data in graph.nodes(data=True):  # what explanations name each node by
+        assert node_of(kb.knowledge, node) == (data["kind"], data["name"])
 
 
 def test_a_recommender_builds_no_graph(

@@ -9,7 +9,7 @@ from rehabgraph.knowledge.base import Knowledge
 from rehabgraph.knowledge.models import EDGE_ENDS, EDGES
 from rehabgraph.knowledge.registry import LISTS, NODE_KINDS, graph_edges
 
-__all__ = ["EDGE_TYPES", "NODE_KINDS", "build_graph", "edge_data", "node_of", "node_table"]
+__all__ = ["EDGE_TYPES", "NODE_KINDS", "build_graph", "edge_data", "node_of"]
 
 EDGE_TYPES = tuple(EDGE_ENDS)
 
@@ -56,16 +56,6 @@ def edge_data(etype: str, fact: Any) -> dict[str, Any]:
         value = attrs[spec.edge.where]
         attrs[spec.edge.where] = tuple(value) if isinstance(value, list) else (value,)
     return {"type": etype, "sources": tuple(fact.sources), "evidence": fact.evidence, **attrs}
-
-
-def node_table(knowledge: Knowledge) -> dict[str, tuple[str, str]]:
-    """Every node's ``(kind, name)``, as the graph has them, without building the graph."""
-    return {
-        node_id: (str(entries.kind), _name(item))
-        for entries in LISTS
-        if entries.node
-        for node_id, item in getattr(knowledge, entries.key).items()
-    }
 
 
 def _name(item: Any) -> str:
